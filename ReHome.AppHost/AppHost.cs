@@ -1,0 +1,19 @@
+using ReHome.AppHost;
+using ReHome.AppHost.Redis;
+
+AppHostFailure.PrintSetupErrorsPlainly();
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+var redis = builder.AddReHomeRedis("redis");
+
+var api = builder.AddProject<Projects.ReHome_Api>("api")
+    .WithReference(redis).WaitFor(redis)
+    .WithHttpHealthCheck("/health");
+
+builder.AddProject<Projects.ReHome_Worker>("worker")
+    .WithReference(redis).WaitFor(redis)
+    .WithReference(api)
+    .WithHttpHealthCheck("/health");
+
+builder.Build().Run();

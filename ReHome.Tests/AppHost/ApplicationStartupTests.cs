@@ -1,0 +1,76 @@
+using System.Net;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using ReHome.Streaming.Hubs;
+using ReHome.Tests.Infrastructure;
+
+namespace ReHome.Tests.AppHost;
+
+public sealed class ApplicationStartupTests(AppFixture fixture)
+{
+    [Fact]
+    public void EveryResourceIsRunningAndHealthy()
+    {
+        foreach (var name in AppFixture.ResourceNames)
+        {
+            Assert.True(fixture.App.ResourceNotifications.TryGetCurrentState(name, out var state), $"{name} has no state");
+            Assert.Equal(KnownResourceStates.Running, state.Snapshot.State?.Text);
+            Assert.Equal(HealthStatus.Healthy, state.Snapshot.HealthStatus);
+        }
+    }
+
+    [Theory]
+    [InlineData("api")]
+    [InlineData("worker")]
+    public async Task HealthAnswersOkWhenRedisIsUp(string resource)
+    {
+        using var client = fixture.CreateHttpClient(resource);
+
+        var health = await HealthProbe.GetAsync(client, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal("ok", health.Status);
+    }
+
+    [Theory]
+    [InlineData("api")]
+    [InlineData("worker")]
+    public async Task AliveAnswersWhileTheProcessRuns(string resource)
+    {
+        using var client = fixture.CreateHttpClient(resource);
+
+        using var response = await client.GetAsync("/alive", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task HubClientReceivesMessageSentThroughTheRedisBackplane()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        await using var sender = await WorkerLikeHost.StartAsync(fixture.RedisConnectionString);
+        var hub = sender.Services.GetRequiredService<IHubContext<AgentHub>>();
+
+        await using var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(fixture.ApiEndpoint, HubPaths.Agent))
+            .Build();
+        var received = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection.On<string>("test.ping", message => received.TrySetResult(message));
+        await connection.StartAsync(cancellation);
+
+        // The API subscribes to the backplane asynchronously after the first connection; resend
+        // until the message arrives rather than guessing how long that takes.
+        var message = $"hello-{Guid.NewGuid():N}";
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        deadline.CancelAfter(TestTimeouts.Default);
+        while (!received.Task.IsCompleted)
+        {
+            await hub.Clients.All.SendAsync("test.ping", message, deadline.Token);
+            await Task.WhenAny(received.Task, Task.Delay(250, deadline.Token));
+        }
+
+        Assert.Equal(message, await received.Task);
+    }
+}

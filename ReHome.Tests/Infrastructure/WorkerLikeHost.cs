@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ReHome.Streaming.Redis;
+
+namespace ReHome.Tests.Infrastructure;
+
+/// <summary>
+/// A host wired the way the worker is (Redis, SignalR backplane, no hub endpoints), in the test
+/// process: what it sends reaches browsers only through Redis and an API replica.
+/// </summary>
+public sealed class WorkerLikeHost : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private WorkerLikeHost(IHost host) => _host = host;
+
+    public IServiceProvider Services => _host.Services;
+
+    public static async Task<WorkerLikeHost> StartAsync(string redisConnectionString, Action<HostApplicationBuilder>? configure = null)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [$"ConnectionStrings:{RedisKeys.ConnectionName}"] = redisConnectionString,
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddReHomeRedis();
+        configure?.Invoke(builder);
+
+        var host = builder.Build();
+        await host.StartAsync();
+        return new WorkerLikeHost(host);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+}

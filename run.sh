@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs the whole of ReHome — Redis, the API, the worker and the Aspire dashboard — after
+# installing what is missing (redis-server from apt where no container engine answers).
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/prerequisites.sh
+
+require_dotnet
+ensure_redis
+
+say "starting ReHome; dashboard at http://localhost:15180 (Ctrl+C stops everything)"
+exec dotnet run --project ReHome.AppHost --launch-profile http -- "$@"
