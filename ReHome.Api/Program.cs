@@ -1,21 +1,40 @@
+using ReHome.Api.Auth;
+using ReHome.Api.Http;
+using ReHome.Api.Streams;
+using ReHome.Api.Threads;
+using ReHome.Streaming;
 using ReHome.Streaming.Hubs;
-using ReHome.Streaming.Redis;
 
 var builder = WebApplication.CreateBuilder(args);
 
 // Telemetry, health checks, service discovery, HTTP resilience.
 builder.AddServiceDefaults();
 
-// Redis (with its health check) and the SignalR Redis backplane.
-builder.AddReHomeRedis();
+// Redis, SignalR on the Redis backplane, streams, threads and the per-thread limit.
+builder.AddReHomeStreaming();
+
+// JWT bearer auth for REST and the hub; signing keys validated at start.
+builder.AddReHomeAuthentication();
+
+// JSON, problem details, CORS.
+builder.AddReHomeHttp();
 
 var app = builder.Build();
+
+app.UseReHomeHttp();
+app.UseAuthentication();
+app.UseAuthorization();
 
 // /health and /alive.
 app.MapDefaultEndpoints();
 
-// The browser-facing hub.
-app.MapHub<AgentHub>(HubPaths.Agent);
+// REST.
+app.MapDevTokenApi();
+app.MapThreadsApi();
+app.MapStreamsApi();
+
+// The browser-facing hub; a connection closes when its token expires, and the client reconnects with a fresh one.
+app.MapHub<AgentHub>(HubPaths.Agent, hub => hub.CloseOnAuthenticationExpiration = true);
 
 app.Run();
 

@@ -6,14 +6,17 @@ AppHostFailure.PrintSetupErrorsPlainly();
 var builder = DistributedApplication.CreateBuilder(args);
 
 var redis = builder.AddReHomeRedis("redis");
+var signingKey = builder.AddSigningKey("auth-signing-key");
 
 var api = builder.AddProject<Projects.ReHome_Api>("api")
     .WithReference(redis).WaitFor(redis)
+    .WithSigningKey(signingKey)
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.ReHome_Worker>("worker")
     .WithReference(redis).WaitFor(redis)
     .WithReference(api)
+    .WithSigningKey(signingKey)
     .WithHttpHealthCheck("/health");
 
 builder.Build().Run();

@@ -1,4 +1,4 @@
-using ReHome.Streaming.Redis;
+using ReHome.Streaming;
 using ReHome.Worker.Heartbeat;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -6,8 +6,8 @@ var builder = WebApplication.CreateBuilder(args);
 // Telemetry, health checks, service discovery, HTTP resilience.
 builder.AddServiceDefaults();
 
-// Redis (with its health check) and the SignalR Redis backplane the worker publishes through.
-builder.AddReHomeRedis();
+// Redis, SignalR on the Redis backplane (the worker publishes through it) and the streaming service.
+builder.AddReHomeStreaming();
 
 // The worker's background loops.
 builder.AddWorkerHeartbeat();

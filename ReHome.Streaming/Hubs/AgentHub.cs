@@ -1,11 +1,90 @@
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using ReHome.Streaming.Auth;
+using ReHome.Streaming.Contracts;
+using ReHome.Streaming.RateLimiting;
+using ReHome.Streaming.Runs;
+using ReHome.Streaming.Streams;
+using ReHome.Streaming.Threads;
+using ReHome.Streaming.Naming;
 
 namespace ReHome.Streaming.Hubs;
 
 /// <summary>
 /// The browser-facing hub at <see cref="HubPaths.Agent"/>. The worker sends through
 /// <c>IHubContext&lt;AgentHub&gt;</c> and the Redis backplane, so this type lives in the shared library.
+/// Every method checks that the caller owns the thread before anything else: a group name is not
+/// a security boundary.
 /// </summary>
-public sealed class AgentHub : Hub
+[Authorize]
+public sealed class AgentHub(ThreadStore threads, StreamLog streams, ThreadActionLimiter limiter, RunCancellation cancellation) : Hub
 {
+    /// <summary>Joins the thread's group and reports its streams with their last seq, so the client knows what to replay.</summary>
+    public async Task<SubscribeResult> Subscribe(string threadId)
+    {
+        var thread = await AuthorizeAsync(threadId);
+        // Join before listing: a token sent after the listing is then either in the listing's
+        // lastSeq (and replayable) or delivered live — never neither.
+        await Groups.AddToGroupAsync(Context.ConnectionId, StreamNames.Groups.Thread(thread.Id), Context.ConnectionAborted);
+        return new SubscribeResult(thread.Id, await threads.ListStreamsAsync(thread.Id));
+    }
+
+    public async Task Unsubscribe(string threadId)
+    {
+        if (!Ids.IsValid(threadId))
+        {
+            throw HubErrors.InvalidId(nameof(threadId));
+        }
+
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, StreamNames.Groups.Thread(threadId), Context.ConnectionAborted);
+    }
+
+    /// <summary>Streams every token of the stream's log with seq greater than <paramref name="afterSeq"/>, in order, then completes.</summary>
+    public async IAsyncEnumerable<TokenEvent> Replay(
+        string threadId, string streamId, long afterSeq, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (!Ids.IsValid(streamId))
+        {
+            throw HubErrors.InvalidId(nameof(streamId));
+        }
+
+        if (afterSeq < 0)
+        {
+            throw HubErrors.Invalid(nameof(afterSeq), "must be 0 or more");
+        }
+
+        var thread = await AuthorizeAsync(threadId);
+        await foreach (var token in streams.ReplayAsync(new StreamRef(thread.Id, streamId), afterSeq, cancellationToken))
+        {
+            yield return token;
+        }
+    }
+
+    /// <summary>The user pressed stop: the request is recorded and published to the worker running the run.</summary>
+    public async Task Cancel(string threadId, string runId)
+    {
+        if (!Ids.IsValid(runId))
+        {
+            throw HubErrors.InvalidId(nameof(runId));
+        }
+
+        await AuthorizeAsync(threadId);
+        await cancellation.RequestAsync(runId);
+    }
+
+    private async Task<AgentThread> AuthorizeAsync(string threadId)
+    {
+        if (!Ids.IsValid(threadId))
+        {
+            throw HubErrors.InvalidId(nameof(threadId));
+        }
+
+        var userId = UserIds.Of(Context.User) ?? throw HubErrors.Forbidden();
+        var thread = await threads.GetOwnedAsync(threadId, userId) ?? throw HubErrors.Forbidden();
+
+        // Counted only for the owner, so nobody can exhaust someone else's thread.
+        var decision = await limiter.TryAcquireAsync(thread.Id);
+        return decision.IsAllowed ? thread : throw HubErrors.RateLimited(decision);
+    }
 }

@@ -53,9 +53,8 @@ public sealed class ApplicationStartupTests(AppFixture fixture)
         await using var sender = await WorkerLikeHost.StartAsync(fixture.RedisConnectionString);
         var hub = sender.Services.GetRequiredService<IHubContext<AgentHub>>();
 
-        await using var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(fixture.ApiEndpoint, HubPaths.Agent))
-            .Build();
+        using var alice = await fixture.SignInAsync();
+        await using var connection = alice.CreateHubConnection();
         var received = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         connection.On<string>("test.ping", message => received.TrySetResult(message));
         await connection.StartAsync(cancellation);

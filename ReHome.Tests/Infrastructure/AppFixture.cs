@@ -16,6 +16,7 @@ public sealed class AppFixture : IAsyncLifetime
 
     private readonly string _redisDataDirectory = Directory.CreateTempSubdirectory("rehome-tests-redis-").FullName;
     private DistributedApplication? _app;
+    private ApiReplica? _secondApi;
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The application has not started.");
 
@@ -27,7 +28,11 @@ public sealed class AppFixture : IAsyncLifetime
     {
         using var timeout = new CancellationTokenSource(TestTimeouts.AppStart);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ReHome_AppHost>(
-            [$"--Redis:DataDirectory={_redisDataDirectory}"], timeout.Token);
+            [
+                $"--Redis:DataDirectory={_redisDataDirectory}",
+                $"--Parameters:{TestSigningKeys.PrimaryId}={TestSigningKeys.Primary}",
+            ],
+            timeout.Token);
 
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         foreach (var project in builder.Resources.OfType<ProjectResource>())
@@ -46,10 +51,32 @@ public sealed class AppFixture : IAsyncLifetime
             ?? throw new InvalidOperationException("redis has no connection string");
     }
 
+    /// <summary>
+    /// A second API instance on the same Redis (in the test process, on real Kestrel) that also
+    /// accepts tokens of an older key (<see cref="TestSigningKeys.Older"/>, id <c>older</c>) for an hour.
+    /// </summary>
+    public ApiReplica SecondApi => _secondApi ??= StartSecondApi();
+
+    private ApiReplica StartSecondApi()
+    {
+        var settings = ApiReplica.SettingsLike(RedisConnectionString);
+        settings["Auth:SigningKeys:1:Id"] = "older";
+        settings["Auth:SigningKeys:1:Key"] = TestSigningKeys.Older;
+        settings["Auth:SigningKeys:1:NotAfter"] = DateTimeOffset.UtcNow.AddHours(1).ToString("O");
+        return ApiReplica.Start(settings);
+    }
+
+    public Task<UserSession> SignInAsync(string? userId = null) => UserSession.SignInAsync(ApiEndpoint, userId);
+
     public HttpClient CreateHttpClient(string resourceName) => App.CreateHttpClient(resourceName, "http");
 
     public async ValueTask DisposeAsync()
     {
+        if (_secondApi is not null)
+        {
+            await _secondApi.DisposeAsync();
+        }
+
         if (_app is not null)
         {
             await _app.StopAsync();

@@ -2,7 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using ReHome.Streaming.Redis;
+using ReHome.Streaming;
+using ReHome.Streaming.Naming;
 
 namespace ReHome.Tests.Infrastructure;
 
@@ -23,10 +24,10 @@ public sealed class WorkerLikeHost : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            [$"ConnectionStrings:{RedisKeys.ConnectionName}"] = redisConnectionString,
+            [$"ConnectionStrings:{StreamNames.RedisConnectionName}"] = redisConnectionString,
         });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.AddReHomeRedis();
+        builder.AddReHomeStreaming();
         configure?.Invoke(builder);
 
         var host = builder.Build();

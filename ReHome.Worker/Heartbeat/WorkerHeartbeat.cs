@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using ReHome.Streaming.Redis;
+using ReHome.Streaming.Naming;
 using StackExchange.Redis;
 
 namespace ReHome.Worker.Heartbeat;
@@ -19,7 +19,7 @@ internal sealed partial class WorkerHeartbeat(
     {
         var interval = options.Value.Interval;
         var expiry = interval * options.Value.MissedBeatsBeforeExpiry;
-        var key = RedisKeys.WorkerHeartbeat(identity.Id);
+        var key = StreamNames.Keys.WorkerHeartbeat(identity.Id);
         Log.Started(logger, identity.Id, interval);
 
         using var timer = new PeriodicTimer(interval, time);
@@ -44,7 +44,7 @@ internal sealed partial class WorkerHeartbeat(
         await base.StopAsync(cancellationToken);
         try
         {
-            await redis.GetDatabase().KeyDeleteAsync(RedisKeys.WorkerHeartbeat(identity.Id));
+            await redis.GetDatabase().KeyDeleteAsync(StreamNames.Keys.WorkerHeartbeat(identity.Id));
         }
         catch (RedisException exception)
         {

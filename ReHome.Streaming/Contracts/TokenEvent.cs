@@ -1,0 +1,17 @@
+using MessagePack;
+
+namespace ReHome.Streaming.Contracts;
+
+/// <summary>
+/// One token of a stream, sent as <c>agent.thread.token</c>. <see cref="Seq"/> starts at 1 and has
+/// no gaps within a stream; <see cref="EmittedAt"/> is Unix time in milliseconds, taken when the
+/// producer handed the token to the streaming service.
+/// </summary>
+[MessagePackObject]
+public sealed record TokenEvent(
+    [property: Key("threadId")] string ThreadId,
+    [property: Key("runId")] string RunId,
+    [property: Key("streamId")] string StreamId,
+    [property: Key("seq")] long Seq,
+    [property: Key("token")] string Token,
+    [property: Key("emittedAt")] double EmittedAt);

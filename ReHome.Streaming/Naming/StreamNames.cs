@@ -1,0 +1,71 @@
+using StackExchange.Redis;
+using ReHome.Streaming.Streams;
+
+namespace ReHome.Streaming.Naming;
+
+/// <summary>
+/// Every Redis key and channel, SignalR group and event name ReHome uses is built here, and
+/// nowhere else. Operators rely on <c>ai:seq:*</c> (one per live stream) and <c>ai:done:*</c>
+/// (recently ended streams); the rest is internal.
+/// </summary>
+public static class StreamNames
+{
+    /// <summary>The connection name of Redis in configuration (<c>ConnectionStrings:redis</c>).</summary>
+    public const string RedisConnectionName = "redis";
+
+    public static class Keys
+    {
+        public const string SeqPattern = "ai:seq:*";
+        public const string DonePattern = "ai:done:*";
+        public const string SeqPrefix = "ai:seq:";
+        public const string DonePrefix = "ai:done:";
+
+        /// <summary>Sorted set of live streams scored by their last activity (Unix ms), for the reaper.</summary>
+        public const string Active = "ai:active";
+
+        /// <summary>The stream's sequence counter; exists while the stream is live.</summary>
+        public static string Seq(StreamRef stream) => SeqPrefix + stream.Key;
+
+        /// <summary>The stream's token log (a Redis Stream whose entry ids are <c>{seq}-0</c>).</summary>
+        public static string Log(StreamRef stream) => $"ai:log:{stream.Key}";
+
+        /// <summary>The stream's end record (final seq, status, reason), expiring by itself.</summary>
+        public static string Done(StreamRef stream) => DonePrefix + stream.Key;
+
+        /// <summary>Which run writes the stream; lives as long as the log.</summary>
+        public static string Meta(StreamRef stream) => $"ai:stream:{stream.Key}";
+
+        public static string Thread(string threadId) => $"ai:thread:{threadId}";
+
+        /// <summary>Stream ids of a thread, scored by creation time.</summary>
+        public static string ThreadStreams(string threadId) => $"ai:thread:{threadId}:streams";
+
+        /// <summary>Sliding window of recent client actions on a thread (the per-thread rate limit).</summary>
+        public static string ThreadActions(string threadId) => $"ai:rl:thread:{threadId}";
+
+        /// <summary>A user's stop request for a run.</summary>
+        public static string CancelRequest(string runId) => $"ai:cancel:{runId}";
+
+        /// <summary>Heartbeat of one worker process, expiring when the worker stops beating.</summary>
+        public static string WorkerHeartbeat(string workerId) => $"ai:worker:{workerId}";
+    }
+
+    public static class Channels
+    {
+        /// <summary>Published with a run id when a user asks to stop that run.</summary>
+        public static readonly RedisChannel CancelRequests = RedisChannel.Literal("ai:cancel");
+    }
+
+    public static class Groups
+    {
+        /// <summary>The SignalR group of a thread's subscribers.</summary>
+        public static string Thread(string threadId) => $"agent.thread.{threadId}";
+    }
+
+    public static class Events
+    {
+        public const string Token = "agent.thread.token";
+        public const string StreamEnded = "agent.thread.stream.ended";
+        public const string RunUpdated = "agent.thread.run.updated";
+    }
+}

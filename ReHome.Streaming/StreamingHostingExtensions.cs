@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using ReHome.Streaming.Hubs;
+using ReHome.Streaming.Json;
+using ReHome.Streaming.RateLimiting;
+using ReHome.Streaming.Redis;
+using ReHome.Streaming.Runs;
+using ReHome.Streaming.Streams;
+using ReHome.Streaming.Telemetry;
+using ReHome.Streaming.Threads;
+
+namespace ReHome.Streaming;
+
+public static class StreamingHostingExtensions
+{
+    /// <summary>
+    /// Everything the API and the worker share: Redis, SignalR with the Redis backplane (JSON and
+    /// MessagePack — both processes must know the same protocols, since the backplane carries a
+    /// message pre-serialised for each), the streaming service, threads and the per-thread limit.
+    /// </summary>
+    public static TBuilder AddReHomeStreaming<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.AddReHomeRedis();
+
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<StreamingOptions>().BindConfiguration(StreamingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ThreadActionLimitOptions>().BindConfiguration(ThreadActionLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<HubLimitsOptions>().BindConfiguration(HubLimitsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddSignalR()
+            .AddJsonProtocol(json => json.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, StreamingJsonContext.Default))
+            .AddMessagePackProtocol()
+            .AddRedisBackplane();
+        services.AddOptions<HubOptions>().Configure<IOptions<HubLimitsOptions>>((hub, limits) =>
+            hub.MaximumReceiveMessageSize = limits.Value.MaximumReceiveMessageSize);
+
+        services.AddSingleton<StreamingMetrics>();
+        services.AddSingleton<StreamingService>();
+        services.AddSingleton<StreamLog>();
+        services.AddSingleton<ThreadStore>();
+        services.AddSingleton<ThreadActionLimiter>();
+        services.AddSingleton<RunCancellation>();
+        return builder;
+    }
+}

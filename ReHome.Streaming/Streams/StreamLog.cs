@@ -1,0 +1,78 @@
+using Microsoft.Extensions.Options;
+using ReHome.Streaming.Contracts;
+using StackExchange.Redis;
+using static ReHome.Streaming.Naming.StreamNames;
+
+namespace ReHome.Streaming.Streams;
+
+/// <summary>
+/// Reads streams back from Redis: their state, and the tokens after a given seq. Any API replica
+/// can serve a replay, because the log lives in Redis, not in a process.
+/// </summary>
+public sealed class StreamLog(IConnectionMultiplexer redis, IOptions<StreamingOptions> options)
+{
+    public async Task<StreamState> GetStateAsync(StreamRef stream)
+    {
+        var batch = redis.GetDatabase().CreateBatch();
+        var seq = batch.StringGetAsync(Keys.Seq(stream));
+        var done = batch.HashGetAsync(Keys.Done(stream), ["lastSeq", "status", "reason"]);
+        var runId = batch.HashGetAsync(Keys.Meta(stream), "runId");
+        batch.Execute();
+        await Task.WhenAll(seq, done, runId);
+
+        var (doneLastSeq, doneStatus, doneReason) = (done.Result[0], done.Result[1], done.Result[2]);
+        if (doneStatus.HasValue)
+        {
+            return new StreamState(stream, doneStatus!, (long)doneLastSeq, (string?)runId.Result, doneReason.IsNullOrEmpty ? null : (string?)doneReason);
+        }
+
+        return seq.Result.HasValue
+            ? new StreamState(stream, StreamStatuses.Streaming, (long)seq.Result, (string?)runId.Result, null)
+            : new StreamState(stream, StreamStatuses.Unknown, 0, (string?)runId.Result, null);
+    }
+
+    /// <summary>Up to <paramref name="limit"/> tokens with seq greater than <paramref name="afterSeq"/>, in order.</summary>
+    public async Task<IReadOnlyList<TokenEvent>> ReadAfterAsync(StreamRef stream, long afterSeq, int limit, string? runId = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(afterSeq);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+
+        var database = redis.GetDatabase();
+        runId ??= (string?)await database.HashGetAsync(Keys.Meta(stream), "runId") ?? string.Empty;
+        var entries = await database.StreamRangeAsync(Keys.Log(stream), minId: $"{afterSeq + 1}-0", maxId: "+", count: limit);
+
+        var tokens = new List<TokenEvent>(entries.Length);
+        foreach (var entry in entries)
+        {
+            var id = (string)entry.Id!;
+            var seq = long.Parse(id.AsSpan(0, id.IndexOf('-', StringComparison.Ordinal)), System.Globalization.CultureInfo.InvariantCulture);
+            tokens.Add(new TokenEvent(stream.ThreadId, runId, stream.StreamId, seq, (string?)entry["t"] ?? string.Empty, (double)entry["e"]));
+        }
+
+        return tokens;
+    }
+
+    /// <summary>Every token after <paramref name="afterSeq"/> the log holds, page by page, until the log has no more.</summary>
+    public async IAsyncEnumerable<TokenEvent> ReplayAsync(
+        StreamRef stream, long afterSeq, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var pageSize = options.Value.ReplayPageSize;
+        string? runId = null;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var page = await ReadAfterAsync(stream, afterSeq, pageSize, runId);
+            foreach (var token in page)
+            {
+                yield return token;
+            }
+
+            if (page.Count < pageSize)
+            {
+                yield break;
+            }
+
+            afterSeq = page[^1].Seq;
+            runId = page[^1].RunId;
+        }
+    }
+}

@@ -1,0 +1,83 @@
+namespace ReHome.Streaming.Streams;
+
+/// <summary>
+/// The Lua scripts that make each stream step atomic in Redis. Keys are passed in, never built
+/// here (see <see cref="Naming.StreamNames"/>).
+/// </summary>
+internal static class StreamScripts
+{
+    /// <summary>Outcome codes of <see cref="AppendToken"/>.</summary>
+    public const long Appended = 0, AlreadyAppended = 1, StreamEnded = 2, SequenceGap = 3;
+
+    /// <summary>
+    /// Appends one token: next seq (INCR), log entry <c>{seq}-0</c>, activity time, and on the first
+    /// token the stream's run and its place in the thread — all or nothing.
+    /// With an expected seq the call is idempotent: a retry after a timeout finds its token already
+    /// appended instead of appending it twice.
+    /// KEYS: seq, log, active, done, meta, threadStreams.
+    /// ARGV: token, emittedAt (ms), log cap, active member, runId, streamId, now (ms), expected seq (0 = none).
+    /// Returns { code, seq }.
+    /// </summary>
+    public const string AppendToken = """
+        if redis.call('EXISTS', KEYS[4]) == 1 then return { 2, 0 } end
+        local expected = tonumber(ARGV[8])
+        local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+        if expected > 0 then
+          if expected <= current then return { 1, expected } end
+          if expected > current + 1 then return { 3, current } end
+        end
+        local seq = redis.call('INCR', KEYS[1])
+        if seq == 1 then
+          redis.call('DEL', KEYS[2])
+          redis.call('HSET', KEYS[5], 'runId', ARGV[5], 'createdAt', ARGV[7])
+          redis.call('PERSIST', KEYS[5])
+          redis.call('ZADD', KEYS[6], ARGV[7], ARGV[6])
+        end
+        redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], seq .. '-0', 't', ARGV[1], 'e', ARGV[2])
+        redis.call('ZADD', KEYS[3], ARGV[7], ARGV[4])
+        return { 0, seq }
+        """;
+
+    /// <summary>
+    /// Ends a stream once: writes the done record (final seq, status, reason) with a TTL, deletes the
+    /// sequence counter, lets the log and meta expire, and drops the stream from the active set.
+    /// A second end (a reaper racing a completion) changes nothing and reports the first.
+    /// With <c>idleBefore</c> set, it ends the stream only if it has been idle since then (the reaper).
+    /// KEYS: seq, log, active, done, meta, threadStreams.
+    /// ARGV: status, reason, endedAt (ms), done TTL (ms), log TTL (ms), active member, runId, streamId, idleBefore (ms, 0 = always).
+    /// Returns { ended (1/0), lastSeq, status, runId }.
+    /// </summary>
+    public const string EndStream = """
+        if redis.call('EXISTS', KEYS[4]) == 1 then
+          local done = redis.call('HMGET', KEYS[4], 'lastSeq', 'status', 'runId')
+          return { 0, tonumber(done[1]), done[2], done[3] or '' }
+        end
+        local idleBefore = tonumber(ARGV[9])
+        if idleBefore > 0 then
+          local active = redis.call('ZSCORE', KEYS[3], ARGV[6])
+          if (not active) or tonumber(active) >= idleBefore then return { -1, 0, '', '' } end
+        end
+        local last = tonumber(redis.call('GET', KEYS[1]) or '0')
+        local runId = redis.call('HGET', KEYS[5], 'runId') or ARGV[7]
+        if runId == '' then runId = ARGV[7] end
+        redis.call('HSET', KEYS[4], 'lastSeq', last, 'status', ARGV[1], 'reason', ARGV[2], 'endedAt', ARGV[3], 'runId', runId)
+        redis.call('PEXPIRE', KEYS[4], ARGV[4])
+        redis.call('DEL', KEYS[1])
+        redis.call('HSETNX', KEYS[5], 'runId', runId)
+        redis.call('PEXPIRE', KEYS[5], ARGV[5])
+        redis.call('PEXPIRE', KEYS[2], ARGV[5])
+        redis.call('ZREM', KEYS[3], ARGV[6])
+        redis.call('ZADD', KEYS[6], 'NX', ARGV[3], ARGV[8])
+        return { 1, last, ARGV[1], runId }
+        """;
+
+    /// <summary>
+    /// Forgets an ended stream (its done record, log and meta) so its id can be used again from seq 1.
+    /// Refuses while the stream is live. KEYS: seq, log, done, meta. Returns 1 when reset, 0 when live.
+    /// </summary>
+    public const string ResetStream = """
+        if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+        redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
+        return 1
+        """;
+}

@@ -1,0 +1,155 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ReHome.Streaming.Contracts;
+using ReHome.Streaming.Hubs;
+using ReHome.Streaming.Telemetry;
+using StackExchange.Redis;
+using static ReHome.Streaming.Naming.StreamNames;
+
+namespace ReHome.Streaming.Streams;
+
+/// <summary>
+/// Writes streams: each token gets the next seq and lands in the stream's Redis log in one atomic
+/// step, then goes to the thread's subscribers through the SignalR Redis backplane. Works the same
+/// from the worker (no hub endpoints) and from the API.
+/// </summary>
+/// <remarks>
+/// The log is the source of truth: if a broadcast is lost, clients see a gap (or the end event's
+/// final seq) and replay from the log, so a token is never lost and never shown twice.
+/// </remarks>
+public sealed partial class StreamingService(
+    IConnectionMultiplexer redis,
+    IHubContext<AgentHub> hub,
+    IOptions<StreamingOptions> options,
+    TimeProvider time,
+    StreamingMetrics metrics,
+    ILogger<StreamingService> logger)
+{
+    /// <summary>
+    /// Appends <paramref name="token"/> to the stream and broadcasts it. Pass <paramref name="expectedSeq"/>
+    /// (the producer's own count) to make a retry after a Redis timeout safe: a token already appended
+    /// is not appended again.
+    /// </summary>
+    /// <exception cref="StreamEndedException">The stream has ended.</exception>
+    public async Task<TokenEvent> StreamTokenAsync(
+        StreamRef stream, string runId, string token, long? expectedSeq = null, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        var emittedAt = UnixTime.Milliseconds(now);
+        var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
+            StreamScripts.AppendToken,
+            StreamKeys(stream),
+            [token, emittedAt, options.Value.LogMaxLength, stream.Key, runId, stream.StreamId, UnixTime.WholeMilliseconds(now), expectedSeq ?? 0]))!;
+
+        var (code, seq) = ((long)result[0], (long)result[1]);
+        switch (code)
+        {
+            case StreamScripts.StreamEnded:
+                throw new StreamEndedException(stream);
+            case StreamScripts.SequenceGap:
+                throw new InvalidOperationException($"Stream {stream} holds seq {seq}; the producer expected to write {expectedSeq}.");
+        }
+
+        var tokenEvent = new TokenEvent(stream.ThreadId, runId, stream.StreamId, seq, token, emittedAt);
+        if (code == StreamScripts.Appended)
+        {
+            metrics.TokenEmitted();
+        }
+
+        await BroadcastAsync(stream.ThreadId, Events.Token, tokenEvent, cancellationToken);
+        return tokenEvent;
+    }
+
+    public Task<StreamEndedEvent> CompleteAsync(StreamRef stream, string runId, CancellationToken cancellationToken = default) =>
+        EndAsync(stream, runId, StreamStatuses.Completed, reason: null, cancellationToken);
+
+    public Task<StreamEndedEvent> FailAsync(StreamRef stream, string runId, string reason, CancellationToken cancellationToken = default) =>
+        EndAsync(stream, runId, StreamStatuses.Failed, reason, cancellationToken);
+
+    public Task<StreamEndedEvent> CancelAsync(StreamRef stream, string runId, string reason, CancellationToken cancellationToken = default) =>
+        EndAsync(stream, runId, StreamStatuses.Cancelled, reason, cancellationToken);
+
+    public Task<StreamEndedEvent> AbortAsync(StreamRef stream, string runId, string reason, CancellationToken cancellationToken = default) =>
+        EndAsync(stream, runId, StreamStatuses.Aborted, reason, cancellationToken);
+
+    /// <summary>
+    /// Aborts the stream only if it has had no activity since <paramref name="idleBefore"/> — the
+    /// reaper's check and act in one step, so a stream that just produced a token is left alone.
+    /// </summary>
+    /// <returns>The end event when this call aborted the stream; null when it was active or had ended.</returns>
+    public async Task<StreamEndedEvent?> AbortIfIdleAsync(StreamRef stream, DateTimeOffset idleBefore, string reason, CancellationToken cancellationToken = default)
+    {
+        var (ended, endedEvent) = await EndCoreAsync(stream, runId: string.Empty, StreamStatuses.Aborted, reason, idleBefore, cancellationToken);
+        return ended ? endedEvent : null;
+    }
+
+    /// <summary>Forgets an ended stream so its id starts again from seq 1 (the smoke test's fixed <c>ops-smoke</c>).</summary>
+    /// <returns>False when the stream is live; it is left alone.</returns>
+    public async Task<bool> ResetAsync(StreamRef stream)
+    {
+        var reset = await redis.GetDatabase().ScriptEvaluateAsync(
+            StreamScripts.ResetStream, [Keys.Seq(stream), Keys.Log(stream), Keys.Done(stream), Keys.Meta(stream)]);
+        return (long)reset == 1;
+    }
+
+    private async Task<StreamEndedEvent> EndAsync(StreamRef stream, string runId, string status, string? reason, CancellationToken cancellationToken)
+    {
+        var (_, endedEvent) = await EndCoreAsync(stream, runId, status, reason, idleBefore: null, cancellationToken);
+        return endedEvent;
+    }
+
+    private async Task<(bool Ended, StreamEndedEvent Event)> EndCoreAsync(
+        StreamRef stream, string runId, string status, string? reason, DateTimeOffset? idleBefore, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
+            StreamScripts.EndStream,
+            StreamKeys(stream),
+            [
+                status, reason ?? string.Empty, UnixTime.WholeMilliseconds(time.GetUtcNow()),
+                (long)settings.EndedRetention.TotalMilliseconds, (long)settings.LogRetention.TotalMilliseconds,
+                stream.Key, runId, stream.StreamId, idleBefore is { } idle ? UnixTime.WholeMilliseconds(idle) : 0,
+            ]))!;
+
+        var outcome = (long)result[0];
+        var endedEvent = new StreamEndedEvent(
+            stream.ThreadId, (string?)result[3] ?? runId, stream.StreamId, (long)result[1], (string?)result[2] ?? status, outcome == 1 ? reason : null);
+        if (outcome != 1)
+        {
+            // Ended before (or still active, for the reaper): nothing changed, nothing to tell.
+            return (false, endedEvent);
+        }
+
+        metrics.StreamEnded(status);
+        Log.StreamEnded(logger, stream.Key, status, endedEvent.LastSeq);
+        await BroadcastAsync(stream.ThreadId, Events.StreamEnded, endedEvent, cancellationToken);
+        return (true, endedEvent);
+    }
+
+    private async Task BroadcastAsync<T>(string threadId, string eventName, T payload, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await hub.Clients.Group(Groups.Thread(threadId)).SendAsync(eventName, payload, cancellationToken);
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            // The event is already in Redis; subscribers recover it by replay when they notice the gap.
+            metrics.Error("streaming");
+            Log.BroadcastFailed(logger, eventName, threadId, exception);
+        }
+    }
+
+    private static RedisKey[] StreamKeys(StreamRef stream) =>
+        [Keys.Seq(stream), Keys.Log(stream), Keys.Active, Keys.Done(stream), Keys.Meta(stream), Keys.ThreadStreams(stream.ThreadId)];
+
+    private static partial class Log
+    {
+        [LoggerMessage(100, LogLevel.Information, "StreamingService: stream {Stream} ended {Status} at seq {LastSeq}")]
+        public static partial void StreamEnded(ILogger logger, string stream, string status, long lastSeq);
+
+        [LoggerMessage(101, LogLevel.Warning, "StreamingService: broadcasting {Event} to thread {ThreadId} failed; clients will replay it from the log")]
+        public static partial void BroadcastFailed(ILogger logger, string @event, string threadId, Exception exception);
+    }
+}
