@@ -35,6 +35,7 @@ public static class StreamingHostingExtensions
             .AddJsonProtocol(json => json.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, StreamingJsonContext.Default))
             .AddMessagePackProtocol()
             .AddRedisBackplane();
+        PlainHubErrorsProtocol.DecorateAll(services);
         services.AddOptions<HubOptions>().Configure<IOptions<HubLimitsOptions>>((hub, limits) =>
             hub.MaximumReceiveMessageSize = limits.Value.MaximumReceiveMessageSize);
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ReHome.Streaming.Naming;
@@ -9,29 +10,36 @@ namespace ReHome.Streaming.Redis;
 
 public static class RedisHostingExtensions
 {
-    /// <summary>
-    /// Connects to Redis (<c>ConnectionStrings:redis</c>) with a health check and telemetry.
-    /// </summary>
+    /// <summary>Connects to Redis (<c>ConnectionStrings:redis</c>) with a health check and telemetry.</summary>
     public static TBuilder AddReHomeRedis<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        builder.AddRedisClient(StreamNames.RedisConnectionName, configureOptions: options =>
-        {
-            // Reconnect in the background instead of failing start-up or crashing when Redis restarts.
-            options.AbortOnConnectFail = false;
-            options.ReconnectRetryPolicy = new ExponentialRetry(deltaBackOffMilliseconds: 250, maxDeltaBackOffMilliseconds: 5_000);
-        });
+        builder.AddRedisClient(StreamNames.RedisConnectionName, configureOptions: KeepReconnecting);
         return builder;
     }
 
     /// <summary>
-    /// Puts SignalR on the Redis backplane over the application's Redis connection, so a message sent
-    /// by any process (the worker included) reaches clients connected to any API replica.
+    /// Puts SignalR on the Redis backplane, so a message sent by any process (the worker included)
+    /// reaches clients connected to any API replica. The backplane has a connection of its own: it
+    /// disposes it on shutdown, and its pub/sub never queues behind data commands.
     /// </summary>
     public static ISignalRServerBuilder AddRedisBackplane(this ISignalRServerBuilder signalR)
     {
         signalR.AddStackExchangeRedis();
-        signalR.Services.AddOptions<RedisOptions>().Configure<IConnectionMultiplexer>((options, connection) =>
-            options.ConnectionFactory = _ => Task.FromResult(connection));
+        signalR.Services.AddOptions<RedisOptions>().Configure<IConfiguration>((options, configuration) =>
+        {
+            var connectionString = configuration.GetConnectionString(StreamNames.RedisConnectionName)
+                ?? throw new InvalidOperationException($"ConnectionStrings:{StreamNames.RedisConnectionName} is not set. Set ConnectionStrings__redis=host:port.");
+            options.Configuration = ConfigurationOptions.Parse(connectionString);
+            options.Configuration.ClientName = "rehome-backplane";
+            KeepReconnecting(options.Configuration);
+        });
         return signalR;
+    }
+
+    // Reconnect in the background instead of failing start-up or crashing when Redis restarts.
+    private static void KeepReconnecting(ConfigurationOptions options)
+    {
+        options.AbortOnConnectFail = false;
+        options.ReconnectRetryPolicy = new ExponentialRetry(deltaBackOffMilliseconds: 250, maxDeltaBackOffMilliseconds: 5_000);
     }
 }
