@@ -7,6 +7,7 @@ source scripts/prerequisites.sh
 
 require_dotnet
 ensure_redis
+ensure_browser_tools
 
 rm -rf TestResults
 say "running the tests"

@@ -2,6 +2,7 @@ using ReHome.Api.Auth;
 using ReHome.Api.Http;
 using ReHome.Api.Streams;
 using ReHome.Api.Threads;
+using ReHome.Api.WebClient;
 using ReHome.Streaming;
 using ReHome.Streaming.Hubs;
 
@@ -19,9 +20,13 @@ builder.AddReHomeAuthentication();
 // JSON, problem details, CORS.
 builder.AddReHomeHttp();
 
+// The browser client at /js/rehome-client.js, and the live thread page at / (WebClient:Enabled).
+builder.AddReHomeWebClient();
+
 var app = builder.Build();
 
 app.UseReHomeHttp();
+app.UseReHomeWebClient();
 app.UseAuthentication();
 app.UseAuthorization();
 

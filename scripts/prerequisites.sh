@@ -43,3 +43,14 @@ ensure_redis() {
   # Debian starts a system Redis on 6379 when the package installs; ReHome runs its own, so stop it.
   as_root service redis-server stop >/dev/null 2>&1 || true
 }
+
+# The browser client (ReHome.Api/ClientApp) is bundled with npm during the API's build, and the
+# browser tests (ReHome.Tests/Browser) drive Debian's Chromium. Install whichever is missing.
+ensure_browser_tools() {
+  local missing=()
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then missing+=(nodejs npm); fi
+  if [ ! -x "${REHOME_CHROMIUM:-/usr/bin/chromium}" ]; then missing+=(chromium); fi
+  if [ ${#missing[@]} -eq 0 ]; then return 0; fi
+  say "missing for the browser client and its tests: ${missing[*]}"
+  apt_install "${missing[@]}"
+}

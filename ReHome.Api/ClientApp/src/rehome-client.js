@@ -1,0 +1,770 @@
+// @ts-check
+/**
+ * rehome-client: the ReHome hub from a browser, keeping the exactly-once promise for you.
+ *
+ * Each `onToken` fires once per (streamId, seq), in seq order, across lost broadcasts, reconnects
+ * and API replicas: the client keeps each stream's last contiguous seq, drops duplicates, holds
+ * tokens that arrive after a gap and calls the hub's `Replay` to fill it, and after every reconnect
+ * subscribes again and replays each stream from where it stopped.
+ *
+ * @example
+ * import { ReHomeClient } from "/js/rehome-client.js";
+ * const client = new ReHomeClient({ url: "https://api.example.com", accessTokenFactory: () => token });
+ * client.onStateChange(({ state }) => console.log(state));
+ * await client.start();
+ * await client.subscribe(threadId, {
+ *   onToken: (e) => output.append(e.token),
+ *   onEnded: (e) => console.log("ended", e.status),
+ *   onError: (e) => console.warn(e.code, e.message),
+ * });
+ * await client.cancel(threadId, runId);
+ * await client.stop();
+ */
+import { HttpTransportType, HubConnectionBuilder, HubConnectionState, LogLevel } from "@microsoft/signalr";
+import { StreamTracker } from "./stream-tracker.js";
+
+/** The hub's path under the API's base address. */
+export const HUB_PATH = "/hubs/agent";
+
+/** Names of the server-to-client events (CONTRACT.md). */
+export const Events = Object.freeze({
+  token: "agent.thread.token",
+  streamEnded: "agent.thread.stream.ended",
+});
+
+/** @typedef {"disconnected" | "connecting" | "connected" | "reconnecting"} ConnectionState */
+
+/** Connection states reported by {@link ReHomeClient#onStateChange}. */
+export const ConnectionStates = Object.freeze({
+  disconnected: /** @type {ConnectionState} */ ("disconnected"),
+  connecting: /** @type {ConnectionState} */ ("connecting"),
+  connected: /** @type {ConnectionState} */ ("connected"),
+  reconnecting: /** @type {ConnectionState} */ ("reconnecting"),
+});
+
+/**
+ * `agent.thread.token`.
+ * @typedef {object} TokenEvent
+ * @property {string} threadId
+ * @property {string} runId
+ * @property {string} streamId
+ * @property {number} seq starts at 1, no gaps within a stream
+ * @property {string} token
+ * @property {number} emittedAt Unix time in milliseconds, when the worker handed the token over
+ */
+
+/**
+ * What `onToken` receives: the token event plus when and how it reached this client.
+ * @typedef {TokenEvent & { receivedAt: number, latencyMs: number, source: "live" | "replay" }} DeliveredToken
+ * `receivedAt` (Unix ms) is when the token reached the browser; `latencyMs` is
+ * `receivedAt - emittedAt`, the emit-to-receive latency (meaningful for `source: "live"`; a
+ * replayed token's latency includes the time it waited in the log).
+ */
+
+/**
+ * `agent.thread.stream.ended`. After a reconnect the client may learn of an end from `Subscribe`
+ * instead of the broadcast; then `reason` is absent.
+ * @typedef {object} StreamEndedEvent
+ * @property {string} threadId
+ * @property {string} runId
+ * @property {string} streamId
+ * @property {number} lastSeq final
+ * @property {"completed" | "failed" | "cancelled" | "aborted"} status
+ * @property {string} [reason]
+ */
+
+/**
+ * @typedef {object} StreamSummary
+ * @property {string} runId
+ * @property {string} streamId
+ * @property {"streaming" | "completed" | "failed" | "cancelled" | "aborted" | "unknown"} status
+ * @property {number} lastSeq
+ */
+
+/** @typedef {{ threadId: string, streams: StreamSummary[] }} SubscribeResult */
+
+/**
+ * @typedef {object} ThreadHandlers
+ * @property {(e: DeliveredToken) => void} [onToken] once per (streamId, seq), in seq order
+ * @property {(e: StreamEndedEvent) => void} [onEnded] once per stream, after its last token
+ * @property {(e: ReHomeError) => void} [onError] a refused subscribe, replay or resubscribe
+ */
+
+/**
+ * @typedef {object} SubscribeOptions
+ * @property {"active" | "all" | "none"} [history] which of the thread's existing streams to show
+ *   from seq 1: `"active"` (default) the ones still streaming; `"all"` every stream the server
+ *   still holds, ended ones included (each then gets its `onEnded`); `"none"` only tokens after the
+ *   subscribe. Streams that start later are always shown from seq 1.
+ */
+
+/**
+ * @typedef {object} StateChange
+ * @property {ConnectionState} state
+ * @property {ConnectionState} previous
+ * @property {number} attempt reconnect attempt (1, 2, …) while reconnecting, else 0
+ * @property {number} [retryInMs] while reconnecting: the wait before this attempt
+ * @property {Error} [error] why the connection was lost
+ */
+
+/**
+ * @typedef {object} ReHomeClientOptions
+ * @property {string} [url] the API's base address, e.g. `"https://api.example.com"`; the hub is
+ *   `${url}/hubs/agent`. A url already ending in `/hubs/agent` is used as it is. Default: this
+ *   page's origin.
+ * @property {() => string | Promise<string>} accessTokenFactory called on every (re)connect, so it
+ *   can hand out a fresh token
+ * @property {number[]} [retryDelaysMs] waits before reconnect attempts 1, 2, …; the last repeats
+ *   forever (the client never gives up). Default `[0, 1000, 2000, 5000, 10000, 15000]`, ±20% jitter.
+ * @property {import("@microsoft/signalr").LogLevel} [logLevel] SignalR's log level (default Warning)
+ */
+
+/** Stable error codes: the hub's, and the client's own. */
+export const ErrorCodes = Object.freeze({
+  forbidden: "forbidden",
+  rateLimited: "rate_limited",
+  invalidArgument: "invalid_argument",
+  /** The connection failed or closed during the call. */
+  connection: "connection",
+  /** Tokens the server announced could not be replayed (the log was trimmed or has expired). */
+  replayIncomplete: "replay_incomplete",
+});
+
+const HubErrorPattern = /\b(forbidden|rate_limited|invalid_argument):\s*(.*)$/s;
+const RetryAfterPattern = /retry after (\d+) s/;
+const TerminalStatuses = new Set(["completed", "failed", "cancelled", "aborted"]);
+const DefaultRetryDelaysMs = [0, 1000, 2000, 5000, 10000, 15000];
+
+/** An error with a stable `code` (see {@link ErrorCodes}); hub refusals keep the server's message. */
+export class ReHomeError extends Error {
+  /**
+   * @param {string} code
+   * @param {string} message
+   * @param {{ threadId?: string, streamId?: string, retryAfterSeconds?: number, cause?: unknown }} [details]
+   */
+  constructor(code, message, details = {}) {
+    super(message, { cause: details.cause });
+    this.name = "ReHomeError";
+    this.code = code;
+    this.threadId = details.threadId;
+    this.streamId = details.streamId;
+    this.retryAfterSeconds = details.retryAfterSeconds;
+  }
+
+  /**
+   * Reads the code out of a SignalR error: the hub's `HubException` messages start with
+   * `forbidden`, `rate_limited` or `invalid_argument`.
+   * @param {unknown} error
+   * @param {{ threadId?: string, streamId?: string }} [context]
+   */
+  static from(error, context = {}) {
+    if (error instanceof ReHomeError) {
+      return error;
+    }
+
+    const text = error instanceof Error ? error.message : String(error);
+    const match = HubErrorPattern.exec(text);
+    if (!match) {
+      return new ReHomeError(ErrorCodes.connection, text, { ...context, cause: error });
+    }
+
+    const retryAfter = RetryAfterPattern.exec(match[2]);
+    return new ReHomeError(match[1], `${match[1]}: ${match[2]}`, {
+      ...context,
+      retryAfterSeconds: retryAfter ? Number(retryAfter[1]) : undefined,
+      cause: error,
+    });
+  }
+}
+
+/**
+ * One subscribed thread: its handlers and a tracker per stream.
+ * @internal
+ */
+class ThreadSubscription {
+  /**
+   * @param {string} threadId
+   * @param {ThreadHandlers} handlers
+   * @param {NonNullable<SubscribeOptions["history"]>} history
+   */
+  constructor(threadId, handlers, history) {
+    this.threadId = threadId;
+    this.handlers = handlers;
+    this.history = history;
+    /** @type {Map<string, StreamTracker>} */
+    this.streams = new Map();
+    /** Events that arrive while Subscribe is in flight wait here, so its answer is applied first. */
+    /** @type {Array<() => void> | null} */
+    this.pending = [];
+    this.closed = false;
+    /** Whether the first Subscribe has been answered: later-found streams are new, shown from seq 1. */
+    this.synced = false;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.retryTimer = undefined;
+  }
+
+  /**
+   * @param {string} streamId
+   * @param {string} runId
+   */
+  tracker(streamId, runId) {
+    let tracker = this.streams.get(streamId);
+    if (!tracker) {
+      tracker = new StreamTracker(streamId, runId);
+      this.streams.set(streamId, tracker);
+    }
+
+    return tracker;
+  }
+}
+
+/** A browser client of the ReHome hub with exactly-once, in-order delivery per stream. */
+export class ReHomeClient {
+  /** @type {ConnectionState} */
+  #state = ConnectionStates.disconnected;
+  /** @type {Set<(change: StateChange) => void>} */
+  #stateListeners = new Set();
+  /** @type {Map<string, ThreadSubscription>} */
+  #threads = new Map();
+  /** @type {Map<StreamTracker, Promise<void>>} */
+  #replays = new Map();
+  #stopped = true;
+  #restartAttempt = 0;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  #restartTimer;
+  #retryDelaysMs;
+  #connection;
+
+  /** Counters for diagnostics and the live page. */
+  stats = {
+    /** Successful reconnects (automatic or by restarting the connection). */
+    reconnects: 0,
+    /** Replay calls completed. */
+    replays: 0,
+    /** Tokens shown that came from a replay. */
+    replayedTokens: 0,
+    /** Tokens dropped because their (streamId, seq) was shown or held already. */
+    duplicatesDropped: 0,
+    /** Live tokens that arrived after a gap. */
+    gapsDetected: 0,
+  };
+
+  /** @param {ReHomeClientOptions} options */
+  constructor(options) {
+    if (!options || typeof options.accessTokenFactory !== "function") {
+      throw new TypeError("ReHomeClient needs { accessTokenFactory }");
+    }
+
+    this.#retryDelaysMs = options.retryDelaysMs?.length ? [...options.retryDelaysMs] : DefaultRetryDelaysMs;
+    const hubUrl = ReHomeClient.hubUrl(options.url);
+    this.#connection = new HubConnectionBuilder()
+      .withUrl(hubUrl, {
+        // Replicas without sticky sessions: no negotiate round trip that a second replica would not know.
+        transport: HttpTransportType.WebSockets,
+        skipNegotiation: true,
+        accessTokenFactory: options.accessTokenFactory,
+      })
+      .withAutomaticReconnect({
+        nextRetryDelayInMilliseconds: (context) => {
+          const retryInMs = this.#delayFor(context.previousRetryCount);
+          this.#setState(ConnectionStates.reconnecting, {
+            attempt: context.previousRetryCount + 1,
+            retryInMs,
+            error: context.retryReason,
+          });
+          return retryInMs;
+        },
+      })
+      .configureLogging(options.logLevel ?? LogLevel.Warning)
+      .build();
+
+    this.#connection.on(Events.token, (/** @type {TokenEvent} */ event) => this.#receive(event));
+    this.#connection.on(Events.streamEnded, (/** @type {StreamEndedEvent} */ event) => this.#receiveEnd(event));
+    this.#connection.onreconnected(() => this.#connected());
+    this.#connection.onclose((error) => this.#closed(error));
+  }
+
+  /**
+   * The hub address for an API base address (or a hub address, returned as it is).
+   * @param {string | undefined} url
+   */
+  static hubUrl(url) {
+    const base = (url ?? "").replace(/\/+$/, "");
+    return base.endsWith(HUB_PATH) ? base : base + HUB_PATH;
+  }
+
+  /** @returns {ConnectionState} */
+  get state() {
+    return this.#state;
+  }
+
+  /** Thread ids currently subscribed. */
+  get threadIds() {
+    return [...this.#threads.keys()];
+  }
+
+  /**
+   * Calls `listener` on every connection state change (and on every reconnect attempt).
+   * @param {(change: StateChange) => void} listener
+   * @returns {() => void} removes the listener
+   */
+  onStateChange(listener) {
+    this.#stateListeners.add(listener);
+    return () => this.#stateListeners.delete(listener);
+  }
+
+  /**
+   * Connects. Rejects when the first attempt fails; once connected, the client reconnects by
+   * itself, forever, until {@link stop}. Subscriptions kept from before a stop resume.
+   */
+  async start() {
+    if (!this.#stopped) {
+      return;
+    }
+
+    this.#stopped = false;
+    this.#setState(ConnectionStates.connecting);
+    try {
+      await this.#connection.start();
+    } catch (error) {
+      this.#stopped = true;
+      this.#setState(ConnectionStates.disconnected, { error: asError(error) });
+      throw ReHomeError.from(error);
+    }
+
+    this.#setState(ConnectionStates.connected);
+    this.#resubscribeAll();
+  }
+
+  /** Disconnects and stops reconnecting. Subscriptions are kept and resume on the next {@link start}. */
+  async stop() {
+    this.#stopped = true;
+    clearTimeout(this.#restartTimer);
+    for (const thread of this.#threads.values()) {
+      clearTimeout(thread.retryTimer);
+    }
+
+    await this.#connection.stop();
+    this.#setState(ConnectionStates.disconnected);
+  }
+
+  /**
+   * Subscribes to a thread. Resolves with the server's answer once the thread's existing streams
+   * (as `options.history` asks) have been replayed; rejects with a {@link ReHomeError} whose code
+   * is `forbidden` (missing or not yours), `rate_limited` or `invalid_argument` — `onError`
+   * hears it too. From then on the subscription survives reconnects by itself.
+   * @param {string} threadId
+   * @param {ThreadHandlers} handlers
+   * @param {SubscribeOptions} [options]
+   * @returns {Promise<SubscribeResult>}
+   */
+  async subscribe(threadId, handlers, options = {}) {
+    if (this.#threads.has(threadId)) {
+      throw new ReHomeError(ErrorCodes.invalidArgument, `invalid_argument: already subscribed to ${threadId}`, { threadId });
+    }
+
+    const thread = new ThreadSubscription(threadId, handlers ?? {}, options.history ?? "active");
+    this.#threads.set(threadId, thread);
+    try {
+      return await this.#sync(thread);
+    } catch (error) {
+      this.#threads.delete(threadId);
+      thread.closed = true;
+      const failure = ReHomeError.from(error, { threadId });
+      this.#report(thread, failure);
+      throw failure;
+    }
+  }
+
+  /**
+   * Stops listening to a thread; no handler of it is called afterwards.
+   * @param {string} threadId
+   */
+  async unsubscribe(threadId) {
+    const thread = this.#threads.get(threadId);
+    if (!thread) {
+      return;
+    }
+
+    thread.closed = true;
+    clearTimeout(thread.retryTimer);
+    this.#threads.delete(threadId);
+    if (this.#connection.state === HubConnectionState.Connected) {
+      await this.#connection.invoke("Unsubscribe", threadId).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Asks the server to stop a run (the stop button). The stream then ends `cancelled`, which
+   * subscribers hear through `onEnded`.
+   * @param {string} threadId
+   * @param {string} runId
+   */
+  async cancel(threadId, runId) {
+    try {
+      await this.#connection.invoke("Cancel", threadId, runId);
+    } catch (error) {
+      throw ReHomeError.from(error, { threadId });
+    }
+  }
+
+  /**
+   * Subscribes (again), applies the answer, then replays what each stream lacks.
+   * @param {ThreadSubscription} thread
+   * @returns {Promise<SubscribeResult>}
+   */
+  async #sync(thread) {
+    thread.pending ??= [];
+    /** @type {SubscribeResult} */
+    const result = await this.#connection.invoke("Subscribe", thread.threadId);
+    if (thread.closed) {
+      return result;
+    }
+
+    for (const summary of result.streams ?? []) {
+      this.#applySummary(thread, summary);
+    }
+
+    thread.synced = true;
+    const waiting = thread.pending;
+    thread.pending = null;
+    for (const handle of waiting) {
+      handle();
+    }
+
+    const catchingUp = [...thread.streams.values()].map((tracker) => this.#settle(thread, tracker));
+    await Promise.all(catchingUp);
+    return result;
+  }
+
+  /**
+   * @param {ThreadSubscription} thread
+   * @param {StreamSummary} summary
+   */
+  #applySummary(thread, summary) {
+    let tracker = thread.streams.get(summary.streamId);
+    const ended = TerminalStatuses.has(summary.status);
+    if (!tracker) {
+      // The first Subscribe decides how much history to show; streams found later are new.
+      const skipHistory = thread.synced ? false : thread.history === "none" || (thread.history === "active" && ended);
+      tracker = new StreamTracker(summary.streamId, summary.runId, skipHistory ? summary.lastSeq : 0);
+      if (skipHistory && ended) {
+        tracker.endDelivered = true;
+      }
+
+      thread.streams.set(summary.streamId, tracker);
+    }
+
+    tracker.observe(summary.lastSeq);
+    if (ended) {
+      tracker.end({
+        threadId: thread.threadId,
+        runId: summary.runId,
+        streamId: summary.streamId,
+        lastSeq: summary.lastSeq,
+        status: /** @type {StreamEndedEvent["status"]} */ (summary.status),
+      });
+    }
+  }
+
+  /** @param {TokenEvent} event */
+  #receive(event) {
+    const receivedAt = Date.now();
+    const thread = this.#threads.get(event?.threadId);
+    if (!thread) {
+      return;
+    }
+
+    const handle = () => this.#accept(thread, { event, receivedAt, source: "live" });
+    if (thread.pending) {
+      thread.pending.push(handle);
+    } else {
+      handle();
+    }
+  }
+
+  /** @param {StreamEndedEvent} event */
+  #receiveEnd(event) {
+    const thread = this.#threads.get(event?.threadId);
+    if (!thread) {
+      return;
+    }
+
+    const handle = () => {
+      const tracker = thread.tracker(event.streamId, event.runId);
+      tracker.end(event);
+      void this.#settle(thread, tracker);
+    };
+    if (thread.pending) {
+      thread.pending.push(handle);
+    } else {
+      handle();
+    }
+  }
+
+  /**
+   * Shows what a token makes showable, and starts a replay when it reveals a gap.
+   * @param {ThreadSubscription} thread
+   * @param {import("./stream-tracker.js").ArrivedToken} arrived
+   */
+  #accept(thread, arrived) {
+    if (thread.closed) {
+      return;
+    }
+
+    const tracker = thread.tracker(arrived.event.streamId, arrived.event.runId);
+    const { deliver, dropped, gap } = tracker.offer(arrived);
+    if (dropped) {
+      this.stats.duplicatesDropped++;
+      return;
+    }
+
+    if (gap && arrived.source === "live") {
+      this.stats.gapsDetected++;
+      void this.#settle(thread, tracker);
+    }
+
+    this.#deliver(thread, deliver);
+    this.#deliverEnd(thread, tracker);
+  }
+
+  /**
+   * @param {ThreadSubscription} thread
+   * @param {import("./stream-tracker.js").ArrivedToken[]} tokens
+   */
+  #deliver(thread, tokens) {
+    for (const { event, receivedAt, source } of tokens) {
+      if (source === "replay") {
+        this.stats.replayedTokens++;
+      }
+
+      call(thread.handlers.onToken, { ...event, receivedAt, latencyMs: receivedAt - event.emittedAt, source });
+    }
+  }
+
+  /**
+   * @param {ThreadSubscription} thread
+   * @param {StreamTracker} tracker
+   */
+  #deliverEnd(thread, tracker) {
+    const ended = tracker.takeEnd();
+    if (ended && !thread.closed) {
+      call(thread.handlers.onEnded, ended);
+    }
+  }
+
+  /**
+   * Replays until the stream lacks nothing the server announced, then delivers its end if due.
+   * One replay per stream at a time; a gap found meanwhile is filled by the loop.
+   * @param {ThreadSubscription} thread
+   * @param {StreamTracker} tracker
+   * @returns {Promise<void>}
+   */
+  #settle(thread, tracker) {
+    const running = this.#replays.get(tracker);
+    if (running) {
+      return running;
+    }
+
+    const replay = this.#replayMissing(thread, tracker).finally(() => this.#replays.delete(tracker));
+    this.#replays.set(tracker, replay);
+    return replay;
+  }
+
+  /**
+   * @param {ThreadSubscription} thread
+   * @param {StreamTracker} tracker
+   */
+  async #replayMissing(thread, tracker) {
+    try {
+      while (tracker.missing && !thread.closed) {
+        if (this.#connection.state !== HubConnectionState.Connected) {
+          // The resubscribe after the reconnect replays from here.
+          return;
+        }
+
+        const from = tracker.lastSeq;
+        await this.#replayFrom(thread, tracker, from);
+        this.stats.replays++;
+        if (tracker.lastSeq === from && tracker.missing) {
+          this.#report(thread, new ReHomeError(
+            ErrorCodes.replayIncomplete,
+            `replay_incomplete: stream ${tracker.streamId} lacks seq ${from + 1} to ${tracker.knownLastSeq}, which the server no longer holds`,
+            { threadId: thread.threadId, streamId: tracker.streamId }));
+          this.#deliver(thread, tracker.abandonMissing());
+        }
+      }
+    } catch (error) {
+      const failure = ReHomeError.from(error, { threadId: thread.threadId, streamId: tracker.streamId });
+      if (thread.closed || (failure.code === ErrorCodes.connection && this.#connection.state !== HubConnectionState.Connected)) {
+        return;
+      }
+
+      this.#report(thread, failure);
+      if (failure.code === ErrorCodes.rateLimited || failure.code === ErrorCodes.connection) {
+        this.#retryLater(thread, failure, () => void this.#settle(thread, tracker));
+      }
+
+      return;
+    }
+
+    this.#deliverEnd(thread, tracker);
+  }
+
+  /**
+   * @param {ThreadSubscription} thread
+   * @param {StreamTracker} tracker
+   * @param {number} afterSeq
+   */
+  #replayFrom(thread, tracker, afterSeq) {
+    return new Promise((resolve, reject) => {
+      this.#connection.stream("Replay", thread.threadId, tracker.streamId, afterSeq).subscribe({
+        next: (/** @type {TokenEvent} */ event) =>
+          this.#accept(thread, { event, receivedAt: Date.now(), source: "replay" }),
+        error: reject,
+        complete: () => resolve(undefined),
+      });
+    });
+  }
+
+  #connected() {
+    if (this.#stopped) {
+      return;
+    }
+
+    this.stats.reconnects++;
+    this.#restartAttempt = 0;
+    this.#setState(ConnectionStates.connected);
+    this.#resubscribeAll();
+  }
+
+  /** Every thread subscribes again on the new connection and replays what it missed. */
+  #resubscribeAll() {
+    for (const thread of this.#threads.values()) {
+      this.#resubscribe(thread);
+    }
+  }
+
+  /** @param {ThreadSubscription} thread */
+  #resubscribe(thread) {
+    this.#sync(thread).catch((error) => {
+      const failure = ReHomeError.from(error, { threadId: thread.threadId });
+      if (thread.closed || (failure.code === ErrorCodes.connection && this.#connection.state !== HubConnectionState.Connected)) {
+        return; // The next reconnect subscribes again.
+      }
+
+      this.#report(thread, failure);
+      if (failure.code === ErrorCodes.forbidden || failure.code === ErrorCodes.invalidArgument) {
+        thread.closed = true;
+        this.#threads.delete(thread.threadId);
+      } else {
+        this.#retryLater(thread, failure, () => this.#resubscribe(thread));
+      }
+    });
+  }
+
+  /**
+   * @param {ThreadSubscription} thread
+   * @param {ReHomeError} failure
+   * @param {() => void} retry
+   */
+  #retryLater(thread, failure, retry) {
+    clearTimeout(thread.retryTimer);
+    const delayMs = (failure.retryAfterSeconds ?? 1) * 1000;
+    thread.retryTimer = setTimeout(() => {
+      if (!thread.closed && !this.#stopped && this.#connection.state === HubConnectionState.Connected) {
+        retry();
+      }
+    }, delayMs);
+  }
+
+  /**
+   * The connection closed for good (SignalR gave up, or the server closed it without allowing a
+   * reconnect, as it does when the access token expires): start it again, with back-off.
+   * @param {Error | undefined} error
+   */
+  #closed(error) {
+    if (this.#stopped) {
+      this.#setState(ConnectionStates.disconnected, { error });
+      return;
+    }
+
+    const retryInMs = this.#delayFor(this.#restartAttempt);
+    this.#restartAttempt++;
+    this.#setState(ConnectionStates.reconnecting, { attempt: this.#restartAttempt, retryInMs, error });
+    clearTimeout(this.#restartTimer);
+    this.#restartTimer = setTimeout(async () => {
+      if (this.#stopped) {
+        return;
+      }
+
+      try {
+        await this.#connection.start();
+      } catch (startError) {
+        this.#closed(asError(startError));
+        return;
+      }
+
+      this.#connected();
+    }, retryInMs);
+  }
+
+  /** @param {number} previousAttempts */
+  #delayFor(previousAttempts) {
+    const delays = this.#retryDelaysMs;
+    const base = delays[Math.min(previousAttempts, delays.length - 1)];
+    // ±20% jitter, so clients dropped together do not come back together.
+    return Math.round(base * (0.8 + Math.random() * 0.4));
+  }
+
+  /**
+   * @param {ConnectionState} state
+   * @param {{ attempt?: number, retryInMs?: number, error?: Error }} [details]
+   */
+  #setState(state, details = {}) {
+    const previous = this.#state;
+    if (previous === state && state !== ConnectionStates.reconnecting) {
+      return;
+    }
+
+    this.#state = state;
+    /** @type {StateChange} */
+    const change = { state, previous, attempt: details.attempt ?? 0, retryInMs: details.retryInMs, error: details.error };
+    for (const listener of this.#stateListeners) {
+      call(listener, change);
+    }
+  }
+
+  /**
+   * @param {ThreadSubscription} thread
+   * @param {ReHomeError} error
+   */
+  #report(thread, error) {
+    call(thread.handlers.onError, error);
+  }
+}
+
+/**
+ * Calls an application handler; a handler that throws must not break delivery to the others.
+ * @template T
+ * @param {((value: T) => void) | undefined} handler
+ * @param {T} value
+ */
+function call(handler, value) {
+  if (!handler) {
+    return;
+  }
+
+  try {
+    handler(value);
+  } catch (error) {
+    queueMicrotask(() => {
+      throw error;
+    });
+  }
+}
+
+/** @param {unknown} error */
+function asError(error) {
+  return error instanceof Error ? error : new Error(String(error));
+}

@@ -1,0 +1,99 @@
+using ReHome.Streaming.Streams;
+using ReHome.Tests.Infrastructure;
+
+namespace ReHome.Tests.Browser;
+
+/// <summary>rehome-client in Chromium against the running application, fed by a producer that writes streams as the worker does.</summary>
+[Collection(nameof(BrowserTests))]
+public sealed class ReHomeClientTests(AppFixture fixture, ChromiumFixture chromium)
+{
+    [Fact]
+    public async Task TokenBroadcastsLostInTransitAreReplayedAndEveryTokenIsDeliveredOnceInOrder()
+    {
+        using var alice = await fixture.SignInAsync();
+        var threadId = await alice.CreateThreadAsync();
+        var stream = new StreamRef(threadId, "answer");
+        await using var page = await OpenAsync();
+        var client = new ClientHarness(page);
+        Assert.Null(await client.SubscribeAsync(alice.AccessToken, threadId));
+
+        // Lost in the middle (a gap the next live token reveals) and at the very end (only the end event's lastSeq tells).
+        await page.Sockets.DropTokensAsync([5, 6, 20, 40]);
+        await using var producer = await StreamProducer.StartAsync(fixture);
+        await producer.EmitAsync(stream, "run-1", 40, pause: TimeSpan.FromMilliseconds(5));
+        await producer.Streaming.CompleteAsync(stream, "run-1");
+        await client.WaitForEndedAsync();
+
+        var tokens = await client.TokensAsync();
+        var stats = await client.StatsAsync();
+        Assert.Equal(4, await page.Sockets.DroppedAsync());
+        Assert.Equal(Enumerable.Range(1, 40).Select(seq => (long)seq), tokens.Select(token => token.Seq));
+        Assert.Equal(Enumerable.Range(1, 40).Select(seq => $"t{seq}"), tokens.Select(token => token.Token));
+        Assert.Contains(tokens, token => token.Seq == 5 && token.Source == "replay");
+        Assert.True(stats.GapsDetected >= 2, $"the gaps at 5 and 20 were noticed: {stats}");
+        var ended = Assert.Single(await client.EndedAsync());
+        Assert.Equal(("completed", 40L), (ended.Status, ended.LastSeq));
+        Assert.Empty(await client.ErrorsAsync());
+        Assert.Empty(page.Errors);
+    }
+
+    [Fact]
+    public async Task AfterItsSocketDiesTheClientReconnectsResubscribesAndReplaysWhatItMissed()
+    {
+        using var alice = await fixture.SignInAsync();
+        var threadId = await alice.CreateThreadAsync();
+        var stream = new StreamRef(threadId, "answer");
+        await using var page = await OpenAsync();
+        var client = new ClientHarness(page);
+        Assert.Null(await client.SubscribeAsync(alice.AccessToken, threadId));
+        await using var producer = await StreamProducer.StartAsync(fixture);
+        await producer.EmitAsync(stream, "run-1", 20);
+        await client.WaitForTokensAsync(20);
+
+        // The network goes down: the socket dies and reconnect attempts fail while tokens 21..60 are written.
+        await page.Sockets.BlockAsync(true);
+        Assert.Equal(1, await page.Sockets.KillAsync());
+        await client.WaitForStateAsync("reconnecting");
+        await producer.EmitAsync(stream, "run-1", 40, from: 21);
+        await page.Sockets.BlockAsync(false);
+        await client.WaitForTokensAsync(60);
+        await producer.EmitAsync(stream, "run-1", 20, from: 61);
+        await producer.Streaming.CompleteAsync(stream, "run-1");
+        await client.WaitForEndedAsync();
+
+        var tokens = await client.TokensAsync();
+        var stats = await client.StatsAsync();
+        Assert.Equal(Enumerable.Range(1, 80).Select(seq => $"t{seq}"), tokens.Select(token => token.Token));
+        Assert.All(tokens.Where(token => token.Seq is > 20 and <= 60), token => Assert.Equal("replay", token.Source));
+        Assert.All(tokens.Where(token => token.Seq > 60), token => Assert.Equal("live", token.Source));
+        Assert.True(stats.Reconnects >= 1, $"the client reconnected: {stats}");
+        Assert.Contains("reconnecting", await client.StatesAsync());
+        Assert.Equal("connected", (await client.StatesAsync())[^1]);
+        Assert.Equal("completed", Assert.Single(await client.EndedAsync()).Status);
+        Assert.Empty(await client.ErrorsAsync());
+    }
+
+    [Fact]
+    public async Task SubscribingToAnotherUsersThreadIsRejectedWithTheForbiddenCode()
+    {
+        using var alice = await fixture.SignInAsync();
+        using var mallory = await fixture.SignInAsync();
+        var threadId = await alice.CreateThreadAsync();
+        await using var page = await OpenAsync();
+        var client = new ClientHarness(page);
+
+        var refused = await client.SubscribeAsync(mallory.AccessToken, threadId);
+
+        Assert.NotNull(refused);
+        Assert.Equal("forbidden", refused.Code);
+        Assert.StartsWith("forbidden", refused.Message);
+        Assert.Equal("forbidden", Assert.Single(await client.ErrorsAsync()).Code);
+    }
+
+    private async Task<BrowserPage> OpenAsync()
+    {
+        var page = await chromium.NewPageAsync(fixture.ApiEndpoint);
+        await page.Page.GotoAsync("/");
+        return page;
+    }
+}
