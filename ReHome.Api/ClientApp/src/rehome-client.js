@@ -21,18 +21,35 @@
  * await client.stop();
  */
 import { HttpTransportType, HubConnectionBuilder, HubConnectionState, LogLevel } from "@microsoft/signalr";
+import { ErrorCodes, ReHomeError } from "./errors.js";
 import { StreamTracker } from "./stream-tracker.js";
+
+export { ErrorCodes, ReHomeError };
+
+/**
+ * @typedef {import("./types.js").TokenEvent} TokenEvent
+ * @typedef {import("./types.js").DeliveredToken} DeliveredToken
+ * @typedef {import("./types.js").StreamEndedEvent} StreamEndedEvent
+ * @typedef {import("./types.js").StreamSummary} StreamSummary
+ * @typedef {import("./types.js").SubscribeResult} SubscribeResult
+ * @typedef {import("./types.js").ThreadHandlers} ThreadHandlers
+ * @typedef {import("./types.js").SubscribeOptions} SubscribeOptions
+ * @typedef {import("./types.js").StateChange} StateChange
+ * @typedef {import("./types.js").ReHomeClientOptions} ReHomeClientOptions
+ * @typedef {import("./types.js").ConnectionState} ConnectionState
+ */
 
 /** The hub's path under the API's base address. */
 export const HUB_PATH = "/hubs/agent";
+
+const TerminalStatuses = new Set(["completed", "failed", "cancelled", "aborted"]);
+const DefaultRetryDelaysMs = [0, 1000, 2000, 5000, 10000, 15000];
 
 /** Names of the server-to-client events (CONTRACT.md). */
 export const Events = Object.freeze({
   token: "agent.thread.token",
   streamEnded: "agent.thread.stream.ended",
 });
-
-/** @typedef {"disconnected" | "connecting" | "connected" | "reconnecting"} ConnectionState */
 
 /** Connection states reported by {@link ReHomeClient#onStateChange}. */
 export const ConnectionStates = Object.freeze({
@@ -41,141 +58,6 @@ export const ConnectionStates = Object.freeze({
   connected: /** @type {ConnectionState} */ ("connected"),
   reconnecting: /** @type {ConnectionState} */ ("reconnecting"),
 });
-
-/**
- * `agent.thread.token`.
- * @typedef {object} TokenEvent
- * @property {string} threadId
- * @property {string} runId
- * @property {string} streamId
- * @property {number} seq starts at 1, no gaps within a stream
- * @property {string} token
- * @property {number} emittedAt Unix time in milliseconds, when the worker handed the token over
- */
-
-/**
- * What `onToken` receives: the token event plus when and how it reached this client.
- * @typedef {TokenEvent & { receivedAt: number, latencyMs: number, source: "live" | "replay" }} DeliveredToken
- * `receivedAt` (Unix ms) is when the token reached the browser; `latencyMs` is
- * `receivedAt - emittedAt`, the emit-to-receive latency (meaningful for `source: "live"`; a
- * replayed token's latency includes the time it waited in the log).
- */
-
-/**
- * `agent.thread.stream.ended`. After a reconnect the client may learn of an end from `Subscribe`
- * instead of the broadcast; then `reason` is absent.
- * @typedef {object} StreamEndedEvent
- * @property {string} threadId
- * @property {string} runId
- * @property {string} streamId
- * @property {number} lastSeq final
- * @property {"completed" | "failed" | "cancelled" | "aborted"} status
- * @property {string} [reason]
- */
-
-/**
- * @typedef {object} StreamSummary
- * @property {string} runId
- * @property {string} streamId
- * @property {"streaming" | "completed" | "failed" | "cancelled" | "aborted" | "unknown"} status
- * @property {number} lastSeq
- */
-
-/** @typedef {{ threadId: string, streams: StreamSummary[] }} SubscribeResult */
-
-/**
- * @typedef {object} ThreadHandlers
- * @property {(e: DeliveredToken) => void} [onToken] once per (streamId, seq), in seq order
- * @property {(e: StreamEndedEvent) => void} [onEnded] once per stream, after its last token
- * @property {(e: ReHomeError) => void} [onError] a refused subscribe, replay or resubscribe
- */
-
-/**
- * @typedef {object} SubscribeOptions
- * @property {"active" | "all" | "none"} [history] which of the thread's existing streams to show
- *   from seq 1: `"active"` (default) the ones still streaming; `"all"` every stream the server
- *   still holds, ended ones included (each then gets its `onEnded`); `"none"` only tokens after the
- *   subscribe. Streams that start later are always shown from seq 1.
- */
-
-/**
- * @typedef {object} StateChange
- * @property {ConnectionState} state
- * @property {ConnectionState} previous
- * @property {number} attempt reconnect attempt (1, 2, …) while reconnecting, else 0
- * @property {number} [retryInMs] while reconnecting: the wait before this attempt
- * @property {Error} [error] why the connection was lost
- */
-
-/**
- * @typedef {object} ReHomeClientOptions
- * @property {string} [url] the API's base address, e.g. `"https://api.example.com"`; the hub is
- *   `${url}/hubs/agent`. A url already ending in `/hubs/agent` is used as it is. Default: this
- *   page's origin.
- * @property {() => string | Promise<string>} accessTokenFactory called on every (re)connect, so it
- *   can hand out a fresh token
- * @property {number[]} [retryDelaysMs] waits before reconnect attempts 1, 2, …; the last repeats
- *   forever (the client never gives up). Default `[0, 1000, 2000, 5000, 10000, 15000]`, ±20% jitter.
- * @property {import("@microsoft/signalr").LogLevel} [logLevel] SignalR's log level (default Warning)
- */
-
-/** Stable error codes: the hub's, and the client's own. */
-export const ErrorCodes = Object.freeze({
-  forbidden: "forbidden",
-  rateLimited: "rate_limited",
-  invalidArgument: "invalid_argument",
-  /** The connection failed or closed during the call. */
-  connection: "connection",
-  /** Tokens the server announced could not be replayed (the log was trimmed or has expired). */
-  replayIncomplete: "replay_incomplete",
-});
-
-const HubErrorPattern = /\b(forbidden|rate_limited|invalid_argument):\s*(.*)$/s;
-const RetryAfterPattern = /retry after (\d+) s/;
-const TerminalStatuses = new Set(["completed", "failed", "cancelled", "aborted"]);
-const DefaultRetryDelaysMs = [0, 1000, 2000, 5000, 10000, 15000];
-
-/** An error with a stable `code` (see {@link ErrorCodes}); hub refusals keep the server's message. */
-export class ReHomeError extends Error {
-  /**
-   * @param {string} code
-   * @param {string} message
-   * @param {{ threadId?: string, streamId?: string, retryAfterSeconds?: number, cause?: unknown }} [details]
-   */
-  constructor(code, message, details = {}) {
-    super(message, { cause: details.cause });
-    this.name = "ReHomeError";
-    this.code = code;
-    this.threadId = details.threadId;
-    this.streamId = details.streamId;
-    this.retryAfterSeconds = details.retryAfterSeconds;
-  }
-
-  /**
-   * Reads the code out of a SignalR error: the hub's `HubException` messages start with
-   * `forbidden`, `rate_limited` or `invalid_argument`.
-   * @param {unknown} error
-   * @param {{ threadId?: string, streamId?: string }} [context]
-   */
-  static from(error, context = {}) {
-    if (error instanceof ReHomeError) {
-      return error;
-    }
-
-    const text = error instanceof Error ? error.message : String(error);
-    const match = HubErrorPattern.exec(text);
-    if (!match) {
-      return new ReHomeError(ErrorCodes.connection, text, { ...context, cause: error });
-    }
-
-    const retryAfter = RetryAfterPattern.exec(match[2]);
-    return new ReHomeError(match[1], `${match[1]}: ${match[2]}`, {
-      ...context,
-      retryAfterSeconds: retryAfter ? Number(retryAfter[1]) : undefined,
-      cause: error,
-    });
-  }
-}
 
 /**
  * One subscribed thread: its handlers and a tracker per stream.

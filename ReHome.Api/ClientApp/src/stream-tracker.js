@@ -1,8 +1,8 @@
 // @ts-check
 
 /**
- * @typedef {import("./rehome-client.js").TokenEvent} TokenEvent
- * @typedef {import("./rehome-client.js").StreamEndedEvent} StreamEndedEvent
+ * @typedef {import("./types.js").TokenEvent} TokenEvent
+ * @typedef {import("./types.js").StreamEndedEvent} StreamEndedEvent
  */
 
 /**
@@ -80,7 +80,10 @@ export class StreamTracker {
     return { deliver, dropped: false, gap: false };
   }
 
-  /** Records that the server holds tokens up to `seq`. */
+  /**
+   * Records that the server holds tokens up to `seq`.
+   * @param {number} seq
+   */
   observe(seq) {
     if (seq > this.knownLastSeq) {
       this.knownLastSeq = seq;

@@ -1,0 +1,85 @@
+// @ts-check
+// The shapes rehome-client hands to applications (JSDoc only; this module exports nothing at run time).
+
+/** @typedef {import("./errors.js").ReHomeError} ReHomeError */
+
+/** @typedef {"disconnected" | "connecting" | "connected" | "reconnecting"} ConnectionState */
+
+/**
+ * `agent.thread.token`.
+ * @typedef {object} TokenEvent
+ * @property {string} threadId
+ * @property {string} runId
+ * @property {string} streamId
+ * @property {number} seq starts at 1, no gaps within a stream
+ * @property {string} token
+ * @property {number} emittedAt Unix time in milliseconds, when the worker handed the token over
+ */
+
+/**
+ * What `onToken` receives: the token event plus when and how it reached this client.
+ * @typedef {TokenEvent & { receivedAt: number, latencyMs: number, source: "live" | "replay" }} DeliveredToken
+ * `receivedAt` (Unix ms) is when the token reached the browser; `latencyMs` is
+ * `receivedAt - emittedAt`, the emit-to-receive latency (meaningful for `source: "live"`; a
+ * replayed token's latency includes the time it waited in the log).
+ */
+
+/**
+ * `agent.thread.stream.ended`. After a reconnect the client may learn of an end from `Subscribe`
+ * instead of the broadcast; then `reason` is absent.
+ * @typedef {object} StreamEndedEvent
+ * @property {string} threadId
+ * @property {string} runId
+ * @property {string} streamId
+ * @property {number} lastSeq final
+ * @property {"completed" | "failed" | "cancelled" | "aborted"} status
+ * @property {string} [reason]
+ */
+
+/**
+ * @typedef {object} StreamSummary
+ * @property {string} runId
+ * @property {string} streamId
+ * @property {"streaming" | "completed" | "failed" | "cancelled" | "aborted" | "unknown"} status
+ * @property {number} lastSeq
+ */
+
+/** @typedef {{ threadId: string, streams: StreamSummary[] }} SubscribeResult */
+
+/**
+ * @typedef {object} ThreadHandlers
+ * @property {(e: DeliveredToken) => void} [onToken] once per (streamId, seq), in seq order
+ * @property {(e: StreamEndedEvent) => void} [onEnded] once per stream, after its last token
+ * @property {(e: ReHomeError) => void} [onError] a refused subscribe, replay or resubscribe
+ */
+
+/**
+ * @typedef {object} SubscribeOptions
+ * @property {"active" | "all" | "none"} [history] which of the thread's existing streams to show
+ *   from seq 1: `"active"` (default) the ones still streaming; `"all"` every stream the server
+ *   still holds, ended ones included (each then gets its `onEnded`); `"none"` only tokens after the
+ *   subscribe. Streams that start later are always shown from seq 1.
+ */
+
+/**
+ * @typedef {object} StateChange
+ * @property {ConnectionState} state
+ * @property {ConnectionState} previous
+ * @property {number} attempt reconnect attempt (1, 2, …) while reconnecting, else 0
+ * @property {number} [retryInMs] while reconnecting: the wait before this attempt
+ * @property {Error} [error] why the connection was lost
+ */
+
+/**
+ * @typedef {object} ReHomeClientOptions
+ * @property {string} [url] the API's base address, e.g. `"https://api.example.com"`; the hub is
+ *   `${url}/hubs/agent`. A url already ending in `/hubs/agent` is used as it is. Default: this
+ *   page's origin.
+ * @property {() => string | Promise<string>} accessTokenFactory called on every (re)connect, so it
+ *   can hand out a fresh token
+ * @property {number[]} [retryDelaysMs] waits before reconnect attempts 1, 2, …; the last repeats
+ *   forever (the client never gives up). Default `[0, 1000, 2000, 5000, 10000, 15000]`, ±20% jitter.
+ * @property {import("@microsoft/signalr").LogLevel} [logLevel] SignalR's log level (default Warning)
+ */
+
+export {};
