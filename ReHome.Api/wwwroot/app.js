@@ -177,7 +177,8 @@ function streamView(streamId, runId) {
   const header = document.createElement("div");
   header.className = "stream-header";
   const title = document.createElement("span");
-  title.append("Run ", code(runId), " · stream ", code(streamId));
+  title.append("Run ", code(runId));
+  if (streamId !== runId) title.append(" · stream ", code(streamId));
   const badge = document.createElement("span");
   badge.className = "badge";
   const seq = document.createElement("span");
@@ -252,7 +253,7 @@ function recordLatency(ms) {
   const sorted = [...latencies].sort((a, b) => a - b);
   const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
   const latency = $("latency");
-  latency.textContent = `${fmt(ms)} ms · p50 ${fmt(at(0.5))} · p95 ${fmt(at(0.95))} (n=${sorted.length})`;
+  latency.textContent = `${fmt(ms)} ms (p50 ${fmt(at(0.5))}, p95 ${fmt(at(0.95))}, n=${sorted.length})`;
   latency.dataset.p50 = String(at(0.5));
   latency.dataset.p95 = String(at(0.95));
   latency.dataset.max = String(sorted[sorted.length - 1]);
