@@ -1,5 +1,6 @@
 using ReHome.Api.Auth;
 using ReHome.Api.Http;
+using ReHome.Api.Runs;
 using ReHome.Api.Streams;
 using ReHome.Api.Threads;
 using ReHome.Api.WebClient;
@@ -36,6 +37,7 @@ app.MapDefaultEndpoints();
 // REST.
 app.MapDevTokenApi();
 app.MapThreadsApi();
+app.MapRunsApi();
 app.MapStreamsApi();
 
 // The browser-facing hub; a connection closes when its token expires, and the client reconnects with a fresh one.

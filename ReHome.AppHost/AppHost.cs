@@ -17,6 +17,7 @@ builder.AddProject<Projects.ReHome_Worker>("worker")
     .WithReference(redis).WaitFor(redis)
     .WithReference(api)
     .WithSigningKey(signingKey)
+    .WithAgentSettings(builder)
     .WithHttpHealthCheck("/health");
 
 builder.Build().Run();

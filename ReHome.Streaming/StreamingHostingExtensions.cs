@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using ReHome.Streaming.Hubs;
 using ReHome.Streaming.Json;
+using ReHome.Streaming.Queue;
 using ReHome.Streaming.RateLimiting;
 using ReHome.Streaming.Redis;
 using ReHome.Streaming.Runs;
@@ -29,6 +30,7 @@ public static class StreamingHostingExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<StreamingOptions>().BindConfiguration(StreamingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ThreadActionLimitOptions>().BindConfiguration(ThreadActionLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<HubLimitsOptions>().BindConfiguration(HubLimitsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSignalR()
@@ -45,6 +47,8 @@ public static class StreamingHostingExtensions
         services.AddSingleton<ThreadStore>();
         services.AddSingleton<ThreadActionLimiter>();
         services.AddSingleton<RunCancellation>();
+        services.AddSingleton<RunStore>();
+        services.AddSingleton<RunEvents>();
         return builder;
     }
 }

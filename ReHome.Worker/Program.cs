@@ -1,5 +1,5 @@
 using ReHome.Streaming;
-using ReHome.Worker.Heartbeat;
+using ReHome.Worker;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -9,8 +9,8 @@ builder.AddServiceDefaults();
 // Redis, SignalR on the Redis backplane (the worker publishes through it) and the streaming service.
 builder.AddReHomeStreaming();
 
-// The worker's background loops.
-builder.AddWorkerHeartbeat();
+// Heartbeat, the run queue (high before default) with its chat client, and the stuck-stream reaper.
+builder.AddReHomeWorker();
 
 var app = builder.Build();
 

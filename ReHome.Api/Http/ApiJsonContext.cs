@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ReHome.Api.Auth;
+using ReHome.Api.Runs;
 using ReHome.Api.Threads;
 
 namespace ReHome.Api.Http;
@@ -11,4 +12,5 @@ namespace ReHome.Api.Http;
 [JsonSerializable(typeof(DevTokenResponse))]
 [JsonSerializable(typeof(CreateThreadRequest))]
 [JsonSerializable(typeof(ThreadResponse))]
+[JsonSerializable(typeof(CreateRunRequest))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

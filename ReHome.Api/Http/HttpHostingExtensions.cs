@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using ReHome.Streaming.Hubs;
 using ReHome.Streaming.Json;
@@ -7,7 +8,7 @@ namespace ReHome.Api.Http;
 internal static class HttpHostingExtensions
 {
     /// <summary>Largest REST request body accepted, in bytes; larger ones get 413.</summary>
-    public const long MaxRequestBodyBytes = 64 * 1024;
+    public const long MaxRequestBodyBytes = 256 * 1024;
 
     /// <summary>
     /// JSON (source-generated), RFC 7807 problem details for every client error — including the
@@ -20,6 +21,7 @@ internal static class HttpHostingExtensions
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
             json.SerializerOptions.TypeInfoResolverChain.Insert(1, StreamingJsonContext.Default);
         });
+        builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddCors();

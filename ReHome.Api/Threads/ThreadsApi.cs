@@ -1,8 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using ReHome.Api.Http;
 using ReHome.Streaming.Auth;
 using ReHome.Streaming.Contracts;
+using ReHome.Streaming.Runs;
+using ReHome.Streaming.Streams;
 using ReHome.Streaming.Threads;
 
 namespace ReHome.Api.Threads;
@@ -20,10 +21,9 @@ internal static class ThreadsApi
     {
         routes.MapPost("/api/threads", CreateAsync)
             .RequireAuthorization()
-            .WithMetadata(new RequestSizeLimitAttribute(HttpHostingExtensions.MaxRequestBodyBytes))
             .WithTags("Threads");
 
-        routes.MapThreadGroup("Threads").MapGet("/", Get);
+        routes.MapThreadGroup("Threads").MapGet("/", GetAsync);
         return routes;
     }
 
@@ -40,6 +40,15 @@ internal static class ThreadsApi
         return TypedResults.Created($"/api/threads/{thread.Id}", ThreadResponse.From(thread, runs: []));
     }
 
-    private static Ok<ThreadResponse> Get(HttpContext context) =>
-        TypedResults.Ok(ThreadResponse.From(ThreadAccessFilter.Current(context), runs: []));
+    private static async Task<Ok<ThreadResponse>> GetAsync(HttpContext context, RunStore runs, StreamLog streams)
+    {
+        var thread = ThreadAccessFilter.Current(context);
+        var views = new List<RunView>();
+        foreach (var run in await runs.ListForThreadAsync(thread.Id))
+        {
+            views.Add(run.ToView((await streams.GetStateAsync(run.Stream)).LastSeq));
+        }
+
+        return TypedResults.Ok(ThreadResponse.From(thread, views));
+    }
 }

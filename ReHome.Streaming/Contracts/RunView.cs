@@ -1,13 +1,19 @@
+using MessagePack;
+
 namespace ReHome.Streaming.Contracts;
 
-/// <summary>A run as REST returns it (CONTRACT.md <c>Run</c>); status is queued, running, completed, failed or cancelled.</summary>
+/// <summary>
+/// A run as REST returns it and <c>agent.thread.run.updated</c> sends it (CONTRACT.md <c>Run</c>);
+/// status is queued, running, completed, failed or cancelled.
+/// </summary>
+[MessagePackObject]
 public sealed record RunView(
-    string Id,
-    string ThreadId,
-    string StreamId,
-    string Priority,
-    string Status,
-    long LastSeq,
-    int Attempts,
-    DateTimeOffset CreatedAt,
-    string? Error);
+    [property: Key("id")] string Id,
+    [property: Key("threadId")] string ThreadId,
+    [property: Key("streamId")] string StreamId,
+    [property: Key("priority")] string Priority,
+    [property: Key("status")] string Status,
+    [property: Key("lastSeq")] long LastSeq,
+    [property: Key("attempts")] int Attempts,
+    [property: Key("createdAt")] DateTimeOffset CreatedAt,
+    [property: Key("error")] string? Error);

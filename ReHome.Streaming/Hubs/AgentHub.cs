@@ -18,7 +18,7 @@ namespace ReHome.Streaming.Hubs;
 /// a security boundary.
 /// </summary>
 [Authorize]
-public sealed class AgentHub(ThreadStore threads, StreamLog streams, ThreadActionLimiter limiter, RunCancellation cancellation) : Hub
+public sealed class AgentHub(ThreadStore threads, StreamLog streams, RunStore runs, ThreadActionLimiter limiter, RunCancellation cancellation) : Hub
 {
     /// <summary>Joins the thread's group and reports its streams with their last seq, so the client knows what to replay.</summary>
     public async Task<SubscribeResult> Subscribe(string threadId)
@@ -69,8 +69,14 @@ public sealed class AgentHub(ThreadStore threads, StreamLog streams, ThreadActio
             throw HubErrors.InvalidId(nameof(runId));
         }
 
-        await AuthorizeAsync(threadId);
-        await cancellation.RequestAsync(runId);
+        var thread = await AuthorizeAsync(threadId);
+        var run = await runs.GetAsync(runId);
+        if (run is null || run.ThreadId != thread.Id)
+        {
+            throw HubErrors.Forbidden();
+        }
+
+        await cancellation.RequestAsync(run);
     }
 
     private async Task<AgentThread> AuthorizeAsync(string threadId)

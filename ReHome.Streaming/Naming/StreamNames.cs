@@ -43,6 +43,17 @@ public static class StreamNames
         /// <summary>Sliding window of recent client actions on a thread (the per-thread rate limit).</summary>
         public static string ThreadActions(string threadId) => $"ai:rl:thread:{threadId}";
 
+        public static string Run(string runId) => $"ai:run:{runId}";
+
+        /// <summary>Run ids of a thread, scored by creation time.</summary>
+        public static string ThreadRuns(string threadId) => $"ai:thread:{threadId}:runs";
+
+        /// <summary>The queue of one priority (a Redis Stream read by a consumer group).</summary>
+        public static string Queue(string queueName, string priority) => $"ai:queue:{queueName}:{priority}";
+
+        /// <summary>Jobs that used up their attempts, with the reason.</summary>
+        public static string DeadLetters(string queueName) => $"ai:queue:{queueName}:dead";
+
         /// <summary>A user's stop request for a run.</summary>
         public static string CancelRequest(string runId) => $"ai:cancel:{runId}";
 
@@ -54,6 +65,9 @@ public static class StreamNames
     {
         /// <summary>Published with a run id when a user asks to stop that run.</summary>
         public static readonly RedisChannel CancelRequests = RedisChannel.Literal("ai:cancel");
+
+        /// <summary>Published when a job is queued, so idle workers take it at once.</summary>
+        public static RedisChannel QueueWake(string queueName) => RedisChannel.Literal($"ai:queue:{queueName}:wake");
     }
 
     public static class Groups

@@ -14,6 +14,7 @@ public sealed class StreamReceiver
     private readonly List<TokenEvent> _received = [];
     private readonly Dictionary<string, SortedDictionary<long, TokenEvent>> _shown = [];
     private readonly Dictionary<string, StreamEndedEvent> _ended = [];
+    private readonly List<RunView> _runUpdates = [];
     private readonly List<(Func<bool> Condition, TaskCompletionSource Signal)> _waiters = [];
 
     /// <summary>Starts listening on a connection (before it starts, or at any time after).</summary>
@@ -25,6 +26,14 @@ public sealed class StreamReceiver
             lock (_gate)
             {
                 _ended[ended.StreamId] = ended;
+                Signal();
+            }
+        });
+        connection.On<RunView>(StreamNames.Events.RunUpdated, run =>
+        {
+            lock (_gate)
+            {
+                _runUpdates.Add(run);
                 Signal();
             }
         });
@@ -68,6 +77,15 @@ public sealed class StreamReceiver
             return contiguous;
         }
     }
+
+    /// <summary>Every <c>agent.thread.run.updated</c> received, in order.</summary>
+    public IReadOnlyList<RunView> RunUpdates
+    {
+        get { lock (_gate) { return [.. _runUpdates]; } }
+    }
+
+    public Task WaitForRunStatusAsync(string runId, string status, TimeSpan timeout) =>
+        WaitAsync(() => _runUpdates.Any(run => run.Id == runId && run.Status == status), timeout, $"run {runId} turning {status}");
 
     public StreamEndedEvent? Ended(string streamId)
     {

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
+using ReHome.Streaming.Contracts;
 using ReHome.Streaming.Hubs;
 using ReHome.Streaming.Json;
 
@@ -49,6 +50,33 @@ public sealed class UserSession : IDisposable
         response.EnsureSuccessStatusCode();
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return body.RootElement.GetProperty("id").GetString()!;
+    }
+
+    public async Task<RunView> CreateRunAsync(string threadId, string input, string priority = "default", string? streamId = null)
+    {
+        using var response = await Http.PostAsJsonAsync($"/api/threads/{threadId}/runs", new { input, priority, streamId });
+        if (response.StatusCode != System.Net.HttpStatusCode.Accepted)
+        {
+            throw new HttpRequestException($"creating a run answered {response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+
+        return (await response.Content.ReadFromJsonAsync<RunView>(JsonSerializerOptions.Web))!;
+    }
+
+    public async Task<RunView> GetRunAsync(string threadId, string runId) =>
+        (await Http.GetFromJsonAsync<RunView>($"/api/threads/{threadId}/runs/{runId}", JsonSerializerOptions.Web))!;
+
+    public async Task<StreamTokensPage> GetTokensAsync(string threadId, string streamId, long after = 0) =>
+        (await Http.GetFromJsonAsync<StreamTokensPage>($"/api/threads/{threadId}/streams/{streamId}/tokens?after={after}&limit=1000", JsonSerializerOptions.Web))!;
+
+    /// <summary>A signed-in hub connection, started and subscribed to the thread, with a receiver listening.</summary>
+    public async Task<(HubConnection Connection, StreamReceiver Receiver)> WatchAsync(string threadId, Uri? apiBase = null)
+    {
+        var connection = CreateHubConnection(apiBase);
+        var receiver = new StreamReceiver().Listen(connection);
+        await connection.StartAsync();
+        await connection.InvokeAsync<SubscribeResult>("Subscribe", threadId);
+        return (connection, receiver);
     }
 
     /// <summary>

@@ -19,13 +19,15 @@ public sealed class WorkerLikeHost : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    public static async Task<WorkerLikeHost> StartAsync(string redisConnectionString, Action<HostApplicationBuilder>? configure = null)
+    public static async Task<WorkerLikeHost> StartAsync(
+        string redisConnectionString, Action<HostApplicationBuilder>? configure = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             [$"ConnectionStrings:{StreamNames.RedisConnectionName}"] = redisConnectionString,
         });
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddReHomeStreaming();
         configure?.Invoke(builder);

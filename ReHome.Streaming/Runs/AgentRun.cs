@@ -1,0 +1,21 @@
+using ReHome.Streaming.Contracts;
+using ReHome.Streaming.Streams;
+
+namespace ReHome.Streaming.Runs;
+
+/// <summary>One agent execution in a thread, writing one stream.</summary>
+public sealed record AgentRun(
+    string Id,
+    string ThreadId,
+    string StreamId,
+    string Priority,
+    string Status,
+    string Input,
+    int Attempts,
+    DateTimeOffset CreatedAt,
+    string? Error)
+{
+    public StreamRef Stream => new(ThreadId, StreamId);
+
+    public RunView ToView(long lastSeq) => new(Id, ThreadId, StreamId, Priority, Status, lastSeq, Attempts, CreatedAt, Error);
+}

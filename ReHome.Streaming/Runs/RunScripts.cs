@@ -1,0 +1,52 @@
+namespace ReHome.Streaming.Runs;
+
+/// <summary>The Lua scripts that move a run through its states atomically. Keys are passed in.</summary>
+internal static class RunScripts
+{
+    /// <summary>
+    /// Creates a run and queues its job in one step, so there is never a run without a job or a job
+    /// without a run. Claims the stream id in the thread (its meta key); a stream id in use is refused.
+    /// The stream is listed in the thread at once, so a subscriber sees it before its first token.
+    /// KEYS: run, threadRuns, queue, streamMeta, threadStreams. ARGV: runId, threadId, streamId, priority, input, createdAt (ms).
+    /// Returns the job's entry id, or false when the stream id is taken.
+    /// </summary>
+    public const string CreateAndEnqueue = """
+        if redis.call('HSETNX', KEYS[4], 'runId', ARGV[1]) == 0 then return false end
+        redis.call('HSET', KEYS[1], 'threadId', ARGV[2], 'streamId', ARGV[3], 'priority', ARGV[4],
+          'status', 'queued', 'input', ARGV[5], 'attempts', 0, 'createdAt', ARGV[6])
+        redis.call('ZADD', KEYS[2], ARGV[6], ARGV[1])
+        redis.call('ZADD', KEYS[5], 'NX', ARGV[6], ARGV[3])
+        return redis.call('XADD', KEYS[3], '*', 'runId', ARGV[1], 'enqueuedAt', ARGV[6])
+        """;
+
+    /// <summary>
+    /// Starts an attempt: a run that is queued or running (taken over from a dead worker) becomes
+    /// running and counts one more attempt. A finished run, or one out of attempts, is left alone.
+    /// KEYS: run. ARGV: max attempts, now (ms). Returns { outcome, attempts } with outcome one of
+    /// running, exhausted, missing, or the run's final status.
+    /// </summary>
+    public const string BeginAttempt = """
+        local status = redis.call('HGET', KEYS[1], 'status')
+        if not status then return { 'missing', 0 } end
+        local attempts = tonumber(redis.call('HGET', KEYS[1], 'attempts') or '0')
+        if status == 'completed' or status == 'failed' or status == 'cancelled' then return { status, attempts } end
+        if attempts >= tonumber(ARGV[1]) then return { 'exhausted', attempts } end
+        attempts = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
+        redis.call('HSET', KEYS[1], 'status', 'running', 'startedAt', ARGV[2])
+        return { 'running', attempts }
+        """;
+
+    /// <summary>
+    /// Moves a run that has not finished to <c>ARGV[1]</c> (final, or back to queued). A finished run
+    /// keeps its first final status. With <c>ARGV[4]</c> set, only a run in that status moves.
+    /// KEYS: run. ARGV: status, error, now (ms), required current status ('' = any unfinished). Returns 1 when it moved.
+    /// </summary>
+    public const string Transition = """
+        local status = redis.call('HGET', KEYS[1], 'status')
+        if (not status) or status == 'completed' or status == 'failed' or status == 'cancelled' then return 0 end
+        if ARGV[4] ~= '' and status ~= ARGV[4] then return 0 end
+        redis.call('HSET', KEYS[1], 'status', ARGV[1], 'updatedAt', ARGV[3])
+        if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'error', ARGV[2]) end
+        return 1
+        """;
+}

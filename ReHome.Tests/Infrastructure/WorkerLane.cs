@@ -1,0 +1,68 @@
+extern alias worker;
+
+using Microsoft.Extensions.DependencyInjection;
+using worker::ReHome.Worker;
+
+namespace ReHome.Tests.Infrastructure;
+
+/// <summary>
+/// A queue lane of its own on the application's Redis (<c>Queue:Name</c>): an API replica that queues
+/// runs into it, and — when a test says so — real worker services (the worker's own registration,
+/// hosted in the test process) that take them. Tests that need a worker with special settings (one
+/// slot, a failing provider, a short visibility timeout) run here without touching the shared worker.
+/// </summary>
+public sealed class WorkerLane : IAsyncDisposable
+{
+    private readonly AppFixture _fixture;
+    private readonly List<WorkerLikeHost> _workers = [];
+
+    private WorkerLane(AppFixture fixture, string queueName, ApiReplica api)
+    {
+        _fixture = fixture;
+        QueueName = queueName;
+        Api = api;
+    }
+
+    public string QueueName { get; }
+
+    public ApiReplica Api { get; }
+
+    public static WorkerLane Start(AppFixture fixture)
+    {
+        var queueName = $"lane-{Guid.NewGuid():N}"[..20];
+        var settings = ApiReplica.SettingsLike(fixture.RedisConnectionString);
+        settings["Queue:Name"] = queueName;
+        return new WorkerLane(fixture, queueName, ApiReplica.Start(settings));
+    }
+
+    /// <summary>Starts a worker on this lane; <paramref name="settings"/> override its configuration (Agent:…, Queue:…, Reaper:…).</summary>
+    public async Task<IServiceProvider> StartWorkerAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var all = new Dictionary<string, string?>
+        {
+            ["Queue:Name"] = QueueName,
+            ["Agent:Offline:TokensPerSecond"] = "200",
+            ["Agent:Offline:ReplyTokens"] = "20",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        var host = await WorkerLikeHost.StartAsync(_fixture.RedisConnectionString, builder => builder.AddReHomeWorker(), all);
+        _workers.Add(host);
+        return host.Services;
+    }
+
+    public Task<UserSession> SignInAsync(string? userId = null) => UserSession.SignInAsync(Api.BaseAddress, userId);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var worker in _workers)
+        {
+            await worker.DisposeAsync();
+        }
+
+        await Api.DisposeAsync();
+    }
+}

@@ -1,0 +1,199 @@
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
+using ReHome.Streaming.Queue;
+using ReHome.Streaming.Runs;
+using ReHome.Streaming.Streams;
+using ReHome.Streaming.Telemetry;
+using ReHome.Worker.Queue;
+
+namespace ReHome.Worker.Runs;
+
+/// <summary>
+/// Executes one queued job from start to acknowledgement: never generates a finished run again,
+/// retries failed attempts with exponential back-off (Polly), and ends every path with the run and
+/// its stream in a final state — or, when the worker is stopping, with the job handed back.
+/// </summary>
+internal sealed partial class RunExecutor(
+    RunStore runs,
+    RunGenerator generator,
+    StreamingService streaming,
+    RunEvents events,
+    RunCancellation stops,
+    RunStopRegistry registry,
+    QueueReader queue,
+    IOptions<QueueOptions> options,
+    StreamingMetrics metrics,
+    ILogger<RunExecutor> logger)
+{
+    private const int MaxReasonLength = 500;
+
+    public async Task ExecuteAsync(QueueJob job, CancellationToken stopping)
+    {
+        var settings = options.Value;
+        if (await runs.GetAsync(job.RunId) is not { } run)
+        {
+            Log.RunMissing(logger, job.RunId);
+            await queue.AcknowledgeAsync(job);
+            return;
+        }
+
+        if (RunStatuses.IsFinal(run.Status))
+        {
+            // Delivered again after it finished (at-least-once): it is never generated twice.
+            await queue.AcknowledgeAsync(job);
+            return;
+        }
+
+        if (await stops.IsRequestedAsync(run.Id))
+        {
+            await EndAsync(job, run, RunStatuses.Cancelled, RunCancellation.UserReason);
+            return;
+        }
+
+        if (settings.MaxAttempts - run.Attempts <= 0)
+        {
+            await DeadLetterAsync(job, run, $"gave up after {run.Attempts} attempts: the workers running it stopped or died", run.Attempts);
+            return;
+        }
+
+        await using var lease = new JobLease(job, queue, stops, registry, settings.VisibilityTimeout, stopping);
+        var attempts = run.Attempts;
+        try
+        {
+            await Retries(settings.MaxAttempts - run.Attempts, run.Id).ExecuteAsync(async token =>
+            {
+                var attempt = await runs.BeginAttemptAsync(run.Id, settings.MaxAttempts);
+                attempts = attempt.Attempts;
+                if (!attempt.IsRunning)
+                {
+                    throw new RunNotRunnableException(attempt);
+                }
+
+                await events.PublishAsync(run.Id, token);
+                await generator.GenerateAsync(run, token);
+            }, lease.Token);
+
+            await EndAsync(job, run, RunStatuses.Completed, reason: null);
+        }
+        catch (OperationCanceledException) when (lease.StoppedByUser)
+        {
+            await EndAsync(job, run, RunStatuses.Cancelled, RunCancellation.UserReason);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Shutting down: hand the job back so another worker resumes it now; its stream stays open.
+            await runs.TransitionAsync(run.Id, RunStatuses.Queued, from: RunStatuses.Running);
+            await queue.RequeueAsync(job);
+            Log.HandedBack(logger, run.Id);
+        }
+        catch (OperationCanceledException) when (lease.LostToAnotherWorker)
+        {
+            Log.LostToAnotherWorker(logger, run.Id);
+        }
+        catch (RunNotRunnableException notRunnable) when (notRunnable.Attempt.Outcome == RunStore.AttemptStart.Exhausted)
+        {
+            await DeadLetterAsync(job, run, "out of attempts", notRunnable.Attempt.Attempts);
+        }
+        catch (RunNotRunnableException)
+        {
+            await queue.AcknowledgeAsync(job);
+        }
+        catch (StreamEndedException)
+        {
+            // Someone else ended the stream (the reaper, or this run before a crash): the run ends as its stream did.
+            await EndAsync(job, run, RunStatuses.Failed, "the stream was ended while the run was writing it");
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            metrics.Error("worker");
+            Log.AttemptsExhausted(logger, run.Id, attempts, exception);
+            await DeadLetterAsync(job, run, Reason(exception), attempts);
+        }
+    }
+
+    private ResiliencePipeline Retries(int attemptsLeft, string runId)
+    {
+        var pipeline = new ResiliencePipelineBuilder();
+        if (attemptsLeft > 1)
+        {
+            pipeline.AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(exception =>
+                    exception is not (OperationCanceledException or RunNotRunnableException or StreamEndedException)),
+                MaxRetryAttempts = attemptsLeft - 1,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.Value.RetryDelay,
+                OnRetry = retry =>
+                {
+                    Log.Retrying(logger, runId, retry.AttemptNumber + 1, retry.RetryDelay, retry.Outcome.Exception);
+                    return ValueTask.CompletedTask;
+                },
+            });
+        }
+
+        return pipeline.Build();
+    }
+
+    private async Task EndAsync(QueueJob job, AgentRun run, string status, string? reason, int? deadLetterAfterAttempts = null)
+    {
+        var ended = status switch
+        {
+            RunStatuses.Completed => await streaming.CompleteAsync(run.Stream, run.Id),
+            RunStatuses.Cancelled => await streaming.CancelAsync(run.Stream, run.Id, reason ?? RunCancellation.UserReason),
+            _ => await streaming.FailAsync(run.Stream, run.Id, reason ?? "failed"),
+        };
+
+        // A stream ended by someone else (the reaper) decides: the run ends as its stream did.
+        var runStatus = ended.Status switch
+        {
+            StreamStatuses.Completed => RunStatuses.Completed,
+            StreamStatuses.Cancelled => RunStatuses.Cancelled,
+            _ => RunStatuses.Failed,
+        };
+        await runs.TransitionAsync(run.Id, runStatus, runStatus == RunStatuses.Completed ? null : ended.Reason ?? reason);
+        if (deadLetterAfterAttempts is { } attempts)
+        {
+            await queue.DeadLetterAsync(job, reason ?? "failed", attempts);
+            Log.DeadLettered(logger, run.Id, attempts, reason ?? "failed");
+        }
+        else
+        {
+            await queue.AcknowledgeAsync(job);
+        }
+
+        await events.PublishAsync(run.Id);
+        Log.Ended(logger, run.Id, runStatus, ended.LastSeq);
+    }
+
+    private Task DeadLetterAsync(QueueJob job, AgentRun run, string reason, int attempts) =>
+        EndAsync(job, run, RunStatuses.Failed, reason, deadLetterAfterAttempts: attempts);
+
+    private static string Reason(Exception exception) =>
+        exception.Message.Length <= MaxReasonLength ? exception.Message : exception.Message[..MaxReasonLength];
+
+    private static partial class Log
+    {
+        [LoggerMessage(300, LogLevel.Warning, "Run {RunId} has no record; its job is dropped")]
+        public static partial void RunMissing(ILogger logger, string runId);
+
+        [LoggerMessage(301, LogLevel.Warning, "Run {RunId}: attempt {Attempt} starts in {Delay} after a failure")]
+        public static partial void Retrying(ILogger logger, string runId, int attempt, TimeSpan delay, Exception? exception);
+
+        [LoggerMessage(302, LogLevel.Error, "Run {RunId} failed after {Attempts} attempts")]
+        public static partial void AttemptsExhausted(ILogger logger, string runId, int attempts, Exception exception);
+
+        [LoggerMessage(303, LogLevel.Warning, "Run {RunId} dead-lettered after {Attempts} attempts: {Reason}")]
+        public static partial void DeadLettered(ILogger logger, string runId, int attempts, string reason);
+
+        [LoggerMessage(304, LogLevel.Information, "Run {RunId} ended {Status} at seq {LastSeq}")]
+        public static partial void Ended(ILogger logger, string runId, string status, long lastSeq);
+
+        [LoggerMessage(305, LogLevel.Information, "Run {RunId} handed back to the queue: this worker is stopping")]
+        public static partial void HandedBack(ILogger logger, string runId);
+
+        [LoggerMessage(306, LogLevel.Warning, "Run {RunId} was taken over by another worker; this one stops working on it")]
+        public static partial void LostToAnotherWorker(ILogger logger, string runId);
+    }
+}
