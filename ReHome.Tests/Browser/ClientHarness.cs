@@ -7,7 +7,7 @@ namespace ReHome.Tests.Browser;
 public sealed class ClientHarness(BrowserPage page)
 {
     private const string Start = """
-        async ({ token, threadId, retryDelaysMs }) => {
+        async ({ token, threadId, retryDelaysMs, history }) => {
           const { ReHomeClient } = await import("/js/rehome-client.js");
           const h = window.__harness = { tokens: [], ended: [], errors: [], states: [] };
           const client = h.client = new ReHomeClient({ url: location.origin, accessTokenFactory: () => token, retryDelaysMs });
@@ -18,7 +18,7 @@ public sealed class ClientHarness(BrowserPage page)
               onToken: (e) => h.tokens.push({ streamId: e.streamId, seq: e.seq, token: e.token, source: e.source, latencyMs: e.latencyMs }),
               onEnded: (e) => h.ended.push(e),
               onError: (e) => h.errors.push({ code: e.code, message: e.message }),
-            });
+            }, { history });
             return null;
           } catch (e) {
             return { code: e.code, message: e.message };
@@ -35,8 +35,8 @@ public sealed class ClientHarness(BrowserPage page)
     public sealed record Stats(int Reconnects, int Replays, int ReplayedTokens, int DuplicatesDropped, int GapsDetected);
 
     /// <summary>Connects and subscribes; null when subscribed, else the error the subscribe was rejected with.</summary>
-    public async Task<Failure?> SubscribeAsync(string accessToken, string threadId, int[]? retryDelaysMs = null) =>
-        await page.EvaluateAsync<Failure?>(Start, new { token = accessToken, threadId, retryDelaysMs = retryDelaysMs ?? [0, 250] });
+    public async Task<Failure?> SubscribeAsync(string accessToken, string threadId, string history = "active") =>
+        await page.EvaluateAsync<Failure?>(Start, new { token = accessToken, threadId, retryDelaysMs = new[] { 0, 250 }, history });
 
     public Task<Delivered[]> TokensAsync() => page.EvaluateAsync<Delivered[]>("() => window.__harness.tokens");
 

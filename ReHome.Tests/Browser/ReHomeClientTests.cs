@@ -73,6 +73,29 @@ public sealed class ReHomeClientTests(AppFixture fixture, ChromiumFixture chromi
         Assert.Empty(await client.ErrorsAsync());
     }
 
+    [Theory]
+    [InlineData("active", 1)]
+    [InlineData("none", 21)]
+    public async Task SubscribingMidStreamShowsTheStreamFromWhereTheHistoryOptionSays(string history, int firstSeq)
+    {
+        using var alice = await fixture.SignInAsync();
+        var threadId = await alice.CreateThreadAsync();
+        var stream = new StreamRef(threadId, "answer");
+        await using var producer = await StreamProducer.StartAsync(fixture);
+        await producer.EmitAsync(stream, "run-1", 20);
+        await using var page = await OpenAsync();
+        var client = new ClientHarness(page);
+
+        Assert.Null(await client.SubscribeAsync(alice.AccessToken, threadId, history));
+        await producer.EmitAsync(stream, "run-1", 10, from: 21);
+        await producer.Streaming.CompleteAsync(stream, "run-1");
+        await client.WaitForEndedAsync();
+
+        var tokens = await client.TokensAsync();
+        Assert.Equal(Enumerable.Range(firstSeq, 31 - firstSeq).Select(seq => $"t{seq}"), tokens.Select(token => token.Token));
+        Assert.Equal(30, Assert.Single(await client.EndedAsync()).LastSeq);
+    }
+
     [Fact]
     public async Task SubscribingToAnotherUsersThreadIsRejectedWithTheForbiddenCode()
     {
