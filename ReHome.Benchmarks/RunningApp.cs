@@ -32,7 +32,11 @@ internal sealed class RunningApp : IAsyncDisposable
 
     public Uri Api => _app.GetEndpoint("api", "http");
 
-    public static async Task<RunningApp> StartAsync(IEnumerable<string> appHostArguments, CancellationToken cancellationToken)
+    public static async Task<RunningApp> StartAsync(
+        IEnumerable<string> appHostArguments,
+        CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? workerEnvironment = null,
+        IReadOnlyDictionary<string, string>? apiEnvironment = null)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("rehome-bench-redis-").FullName;
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ReHome_AppHost>(
@@ -41,8 +45,15 @@ internal sealed class RunningApp : IAsyncDisposable
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddFilter("ReHome.AppHost.Resources", LogLevel.None));
         foreach (var project in builder.Resources.OfType<ProjectResource>())
         {
-            builder.CreateResourceBuilder(project)
-                .WithEnvironment(context => context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT"));
+            var environment = project.Name == "worker" ? workerEnvironment : project.Name == "api" ? apiEnvironment : null;
+            builder.CreateResourceBuilder(project).WithEnvironment(context =>
+            {
+                context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
+                foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+                {
+                    context.EnvironmentVariables[name] = value;
+                }
+            });
         }
 
         var app = await builder.BuildAsync(cancellationToken);
