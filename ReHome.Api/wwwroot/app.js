@@ -100,7 +100,7 @@ async function watch(id) {
   clearStreams();
   $("current-thread").textContent = "—";
   try {
-    await client.subscribe(id, { onToken, onEnded, onError }, { history: "all" });
+    await client.subscribe(id, { onToken, onEnded, onError, onRunUpdated }, { history: "all" });
   } catch (error) {
     showError(`Cannot watch thread ${id}: ${error.message}`, error.code);
     return;
@@ -152,6 +152,14 @@ function onEnded(e) {
   const view = streamView(e.streamId, e.runId);
   setStatus(view, e.status, e.reason);
   announce(`Run ${e.runId} ${e.status}${e.reason ? `: ${e.reason}` : ""}.`);
+}
+
+/** Queued and running show before the first token; the end itself comes from the stream, after its last token. */
+function onRunUpdated(run) {
+  const view = streamView(run.streamId, run.id);
+  if (!view.started && (run.status === "queued" || run.status === "running")) setStatus(view, run.status);
+  if (run.attempts > 1 && !TerminalStatuses.has(view.status)) view.reason.textContent = `attempt ${run.attempts}`;
+  if (run.error) view.reason.textContent = run.error;
 }
 
 function onError(error) {

@@ -37,6 +37,7 @@ export { ErrorCodes, ReHomeError };
  * @typedef {import("./types.js").StateChange} StateChange
  * @typedef {import("./types.js").ReHomeClientOptions} ReHomeClientOptions
  * @typedef {import("./types.js").ConnectionState} ConnectionState
+ * @typedef {import("./types.js").RunView} RunView
  */
 
 /** The hub's path under the API's base address. */
@@ -49,6 +50,7 @@ const DefaultRetryDelaysMs = [0, 1000, 2000, 5000, 10000, 15000];
 export const Events = Object.freeze({
   token: "agent.thread.token",
   streamEnded: "agent.thread.stream.ended",
+  runUpdated: "agent.thread.run.updated",
 });
 
 /** Connection states reported by {@link ReHomeClient#onStateChange}. */
@@ -162,6 +164,7 @@ export class ReHomeClient {
 
     this.#connection.on(Events.token, (/** @type {TokenEvent} */ event) => this.#receive(event));
     this.#connection.on(Events.streamEnded, (/** @type {StreamEndedEvent} */ event) => this.#receiveEnd(event));
+    this.#connection.on(Events.runUpdated, (/** @type {RunView} */ run) => this.#receiveRun(run));
     this.#connection.onreconnected(() => this.#connected());
     this.#connection.onclose((error) => this.#closed(error));
   }
@@ -357,12 +360,7 @@ export class ReHomeClient {
       return;
     }
 
-    const handle = () => this.#accept(thread, { event, receivedAt, source: "live" });
-    if (thread.pending) {
-      thread.pending.push(handle);
-    } else {
-      handle();
-    }
+    this.#whenSynced(thread, () => this.#accept(thread, { event, receivedAt, source: "live" }));
   }
 
   /** @param {StreamEndedEvent} event */
@@ -372,11 +370,33 @@ export class ReHomeClient {
       return;
     }
 
-    const handle = () => {
+    this.#whenSynced(thread, () => {
       const tracker = thread.tracker(event.streamId, event.runId);
       tracker.end(event);
       void this.#settle(thread, tracker);
-    };
+    });
+  }
+
+  /** @param {RunView} run */
+  #receiveRun(run) {
+    const thread = this.#threads.get(run?.threadId);
+    if (!thread) {
+      return;
+    }
+
+    this.#whenSynced(thread, () => {
+      if (!thread.closed) {
+        call(thread.handlers.onRunUpdated, run);
+      }
+    });
+  }
+
+  /**
+   * Runs an event's handling now, or after the Subscribe in flight has been applied.
+   * @param {ThreadSubscription} thread
+   * @param {() => void} handle
+   */
+  #whenSynced(thread, handle) {
     if (thread.pending) {
       thread.pending.push(handle);
     } else {

@@ -51,6 +51,23 @@
  * @property {(e: DeliveredToken) => void} [onToken] once per (streamId, seq), in seq order
  * @property {(e: StreamEndedEvent) => void} [onEnded] once per stream, after its last token
  * @property {(e: ReHomeError) => void} [onError] a refused subscribe, replay or resubscribe
+ * @property {(run: RunView) => void} [onRunUpdated] a run of the thread changed (queued, running,
+ *   completed, failed, cancelled); as the server sends it, not replayed after a reconnect (read the
+ *   run with `GET /api/threads/{threadId}/runs/{runId}` for its current state)
+ */
+
+/**
+ * `agent.thread.run.updated` — the REST `Run`.
+ * @typedef {object} RunView
+ * @property {string} id
+ * @property {string} threadId
+ * @property {string} streamId
+ * @property {"high" | "default"} priority
+ * @property {"queued" | "running" | "completed" | "failed" | "cancelled"} status
+ * @property {number} lastSeq
+ * @property {number} attempts
+ * @property {string} createdAt
+ * @property {string} [error]
  */
 
 /**

@@ -1,0 +1,135 @@
+using ReHome.Streaming.Contracts;
+using ReHome.Streaming.Streams;
+using ReHome.Tests.Infrastructure;
+
+namespace ReHome.Tests.Browser;
+
+/// <summary>The live thread page in Chromium against the whole running application: the real API, hub, Redis and worker.</summary>
+[Collection(nameof(BrowserTests))]
+public sealed class LiveThreadPageTests(AppFixture fixture, ChromiumFixture chromium)
+{
+    [Fact]
+    public async Task ARunStartedOnThePageShowsExactlyTheWorkersTokensInOrderAndEndsCompleted()
+    {
+        var (user, page) = await SignedInPageAsync();
+        using var _ = user;
+        await using var browser = page.Browser;
+        var threadId = await page.CreateThreadAsync("browser: a whole run");
+
+        var (_, streamId) = await page.StartRunAsync("What does ReHome promise?", priority: "high");
+        await page.WaitForSeqAsync(streamId, 20);
+        var seqMidStream = await page.SeqAsync(streamId);
+        var statusMidStream = await page.StatusAsync(streamId);
+        var screenshot = await page.ScreenshotAsync("live-thread-mid-stream");
+        await page.WaitForStatusAsync(streamId, "completed");
+
+        var produced = await ProducedAsync(user, threadId, streamId);
+        var latency = await browser.Page.Locator("#latency").TextContentAsync();
+        TestContext.Current.TestOutputHelper?.WriteLine($"emit-to-receive latency on the page: {latency}");
+        Assert.Equal("streaming", statusMidStream);
+        Assert.True(seqMidStream >= 20, $"mid-stream seq {seqMidStream}");
+        Assert.True(produced.Tokens.Count >= 10, $"the worker produced a real stream: {produced.Tokens.Count} tokens");
+        Assert.Equal(Text(produced), await page.TextAsync(streamId));
+        Assert.Equal(produced.LastSeq, await page.SeqAsync(streamId));
+        Assert.True(new FileInfo(screenshot).Length > 10_000, $"a screenshot was written to {screenshot}");
+        Assert.Empty(browser.Errors);
+    }
+
+    [Fact]
+    public async Task APageWhoseSocketDiesMidStreamReconnectsReplaysAndShowsExactlyTheProducedText()
+    {
+        var (user, page) = await SignedInPageAsync();
+        using var _ = user;
+        await using var browser = page.Browser;
+        var threadId = await page.CreateThreadAsync("browser: a socket dies");
+        var (_, streamId) = await page.StartRunAsync("Survive a dropped connection.");
+        await page.WaitForSeqAsync(streamId, 5);
+
+        // The network goes down mid-stream for long enough that the worker writes tokens the page never gets live.
+        await browser.Sockets.BlockAsync(true);
+        Assert.Equal(1, await browser.Sockets.KillAsync());
+        await page.WaitForConnectionAsync("reconnecting");
+        var seqWhenDown = await page.SeqAsync(streamId);
+        await Task.Delay(TimeSpan.FromMilliseconds(600));
+        await browser.Sockets.BlockAsync(false);
+        await page.WaitForStatusAsync(streamId, "completed");
+
+        var produced = await ProducedAsync(user, threadId, streamId);
+        Assert.Equal(Text(produced), await page.TextAsync(streamId));
+        Assert.Equal(produced.LastSeq, await page.SeqAsync(streamId));
+        Assert.True(seqWhenDown < produced.LastSeq, $"the socket died mid-stream (at seq {seqWhenDown} of {produced.LastSeq})");
+        Assert.Equal("connected", await page.ConnectionStateAsync());
+        Assert.True(await page.CounterAsync("reconnects") >= 1, "the page shows it reconnected");
+        Assert.True(await page.CounterAsync("replayed") > 0, "tokens missed while down were replayed");
+        Assert.Empty(browser.Errors);
+    }
+
+    [Fact]
+    public async Task TheStopButtonEndsTheRunCancelledAndNoTokenAppearsAfterwards()
+    {
+        var (user, page) = await SignedInPageAsync();
+        using var _ = user;
+        await using var browser = page.Browser;
+        var threadId = await page.CreateThreadAsync("browser: stop");
+        var (runId, streamId) = await page.StartRunAsync("Stop me halfway.");
+        await page.WaitForSeqAsync(streamId, 3);
+
+        await page.StopAsync();
+        await page.WaitForStatusAsync(streamId, "cancelled");
+        var textAtEnd = await page.TextAsync(streamId);
+        var seqAtEnd = await page.SeqAsync(streamId);
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+
+        var produced = await ProducedAsync(user, threadId, streamId);
+        var run = await user.GetRunAsync(threadId, runId);
+        Assert.Equal("cancelled", produced.Status);
+        Assert.Equal("cancelled", run.Status);
+        Assert.Equal(Text(produced), textAtEnd);
+        Assert.Equal(produced.LastSeq, seqAtEnd);
+        Assert.Equal(textAtEnd, await page.TextAsync(streamId));
+        Assert.True(await page.Browser.Page.Locator("#stop-run").IsDisabledAsync(), "Stop is off once the run has ended");
+        Assert.Empty(browser.Errors);
+    }
+
+    [Fact]
+    public async Task AnotherUsersPageCannotWatchTheThreadAndSaysWhy()
+    {
+        using var alice = await fixture.SignInAsync();
+        var threadId = await alice.CreateThreadAsync("alice's");
+        var (mallory, page) = await SignedInPageAsync();
+        using var _ = mallory;
+        await using var browser = page.Browser;
+
+        await page.WatchAsync(threadId);
+        await browser.WaitForAsync("() => !document.getElementById('error').hidden", "the refusal being shown");
+        await using var producer = await StreamProducer.StartAsync(fixture);
+        var stream = new StreamRef(threadId, "answer");
+        await producer.EmitAsync(stream, "run-1", 10);
+        await producer.Streaming.CompleteAsync(stream, "run-1");
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+
+        var error = await page.ErrorAsync();
+        Assert.Contains(threadId, error);
+        Assert.Contains("forbidden", error);
+        Assert.Contains("not yours", error);
+        Assert.Equal("forbidden", await browser.Page.Locator("#error").GetAttributeAsync("data-code"));
+        Assert.Equal(0, await browser.Page.Locator("#streams .stream").CountAsync());
+        Assert.Equal("—", await browser.Page.Locator("#current-thread").TextContentAsync());
+        Assert.True(await browser.Page.Locator("#start-run").IsDisabledAsync(), "no run can be started on a thread that was refused");
+    }
+
+    private async Task<(UserSession User, LiveThreadPage Page)> SignedInPageAsync()
+    {
+        var userId = $"page-{Guid.NewGuid():N}"[..20];
+        var user = await UserSession.SignInAsync(fixture.ApiEndpoint, userId);
+        var page = await LiveThreadPage.OpenAsync(chromium, fixture.ApiEndpoint);
+        await page.SignInAsync(userId);
+        return (user, page);
+    }
+
+    /// <summary>What the worker produced, as the REST replay returns it from the stream's log.</summary>
+    private static Task<StreamTokensPage> ProducedAsync(UserSession user, string threadId, string streamId) =>
+        user.GetTokensAsync(threadId, streamId, after: 0);
+
+    private static string Text(StreamTokensPage page) => string.Concat(page.Tokens.Select(token => token.Token));
+}
