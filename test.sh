@@ -7,7 +7,8 @@ source scripts/prerequisites.sh
 
 require_dotnet
 ensure_redis
-ensure_browser_tools
+ensure_node
+ensure_chromium
 
 rm -rf TestResults
 say "running the tests"

@@ -44,13 +44,16 @@ ensure_redis() {
   as_root service redis-server stop >/dev/null 2>&1 || true
 }
 
-# The browser client (ReHome.Api/ClientApp) is bundled with npm during the API's build, and the
-# browser tests (ReHome.Tests/Browser) drive Debian's Chromium. Install whichever is missing.
-ensure_browser_tools() {
-  local missing=()
-  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then missing+=(nodejs npm); fi
-  if [ ! -x "${REHOME_CHROMIUM:-/usr/bin/chromium}" ]; then missing+=(chromium); fi
-  if [ ${#missing[@]} -eq 0 ]; then return 0; fi
-  say "missing for the browser client and its tests: ${missing[*]}"
-  apt_install "${missing[@]}"
+# Node.js and npm: the API's build bundles the browser client (ReHome.Api/ClientApp) with npm.
+ensure_node() {
+  if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then return 0; fi
+  say "Node.js/npm missing (the API's build bundles the browser client with npm)"
+  apt_install nodejs npm
+}
+
+# Debian's Chromium: the browser tests (ReHome.Tests/Browser) drive it through Playwright.
+ensure_chromium() {
+  if [ -x "${REHOME_CHROMIUM:-/usr/bin/chromium}" ]; then return 0; fi
+  say "chromium missing (the browser tests drive it)"
+  apt_install chromium
 }
