@@ -7,10 +7,12 @@ namespace ReHome.Tests.Browser;
 public sealed class ClientHarness(BrowserPage page)
 {
     private const string Start = """
-        async ({ token, threadId, retryDelaysMs, history }) => {
+        async ({ tokens, threadId, retryDelaysMs, history }) => {
           const { ReHomeClient } = await import("/js/rehome-client.js");
-          const h = window.__harness = { tokens: [], ended: [], errors: [], states: [] };
-          const client = h.client = new ReHomeClient({ url: location.origin, accessTokenFactory: () => token, retryDelaysMs });
+          const h = window.__harness = { tokens: [], ended: [], errors: [], states: [], tokenRequests: 0 };
+          // Hands out the given access tokens in turn, the last one from then on.
+          const accessTokenFactory = () => tokens[Math.min(h.tokenRequests++, tokens.length - 1)];
+          const client = h.client = new ReHomeClient({ url: location.origin, accessTokenFactory, retryDelaysMs });
           client.onStateChange(({ state }) => h.states.push(state));
           await client.start();
           try {
@@ -35,8 +37,15 @@ public sealed class ClientHarness(BrowserPage page)
     public sealed record Stats(int Reconnects, int Replays, int ReplayedTokens, int DuplicatesDropped, int GapsDetected);
 
     /// <summary>Connects and subscribes; null when subscribed, else the error the subscribe was rejected with.</summary>
-    public async Task<Failure?> SubscribeAsync(string accessToken, string threadId, string history = "active") =>
-        await page.EvaluateAsync<Failure?>(Start, new { token = accessToken, threadId, retryDelaysMs = new[] { 0, 250 }, history });
+    public Task<Failure?> SubscribeAsync(string accessToken, string threadId, string history = "active") =>
+        SubscribeAsync([accessToken], threadId, history);
+
+    /// <summary>As above, with access tokens the client's token factory hands out in turn (the last one from then on).</summary>
+    public async Task<Failure?> SubscribeAsync(string[] accessTokens, string threadId, string history = "active") =>
+        await page.EvaluateAsync<Failure?>(Start, new { tokens = accessTokens, threadId, retryDelaysMs = new[] { 0, 250 }, history });
+
+    /// <summary>How often the client asked its token factory for a token (once per connect).</summary>
+    public Task<int> TokenRequestsAsync() => page.EvaluateAsync<int>("() => window.__harness.tokenRequests");
 
     public Task<Delivered[]> TokensAsync() => page.EvaluateAsync<Delivered[]>("() => window.__harness.tokens");
 

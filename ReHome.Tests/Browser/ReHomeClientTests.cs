@@ -73,6 +73,62 @@ public sealed class ReHomeClientTests(AppFixture fixture, ChromiumFixture chromi
         Assert.Empty(await client.ErrorsAsync());
     }
 
+    [Fact]
+    public async Task WhenTheConnectionIsClosedForGoodTheClientStartsItAgainAndReplaysWhatItMissed()
+    {
+        using var alice = await fixture.SignInAsync();
+        var threadId = await alice.CreateThreadAsync();
+        var stream = new StreamRef(threadId, "answer");
+        await using var page = await OpenAsync();
+        var client = new ClientHarness(page);
+        Assert.Null(await client.SubscribeAsync(alice.AccessToken, threadId));
+        await using var producer = await StreamProducer.StartAsync(fixture);
+        await producer.EmitAsync(stream, "run-1", 10);
+        await client.WaitForTokensAsync(10);
+
+        // SignalR's own reconnect does not follow a close that forbids it; the client starts a new connection itself.
+        await page.Sockets.BlockAsync(true);
+        await page.Sockets.CloseForGoodAsync();
+        await client.WaitForStateAsync("reconnecting");
+        await producer.EmitAsync(stream, "run-1", 10, from: 11);
+        await page.Sockets.BlockAsync(false);
+        await client.WaitForTokensAsync(20);
+        await producer.EmitAsync(stream, "run-1", 10, from: 21);
+        await producer.Streaming.CompleteAsync(stream, "run-1");
+        await client.WaitForEndedAsync();
+
+        var tokens = await client.TokensAsync();
+        Assert.Equal(Enumerable.Range(1, 30).Select(seq => $"t{seq}"), tokens.Select(token => token.Token));
+        Assert.All(tokens.Where(token => token.Seq is > 10 and <= 20), token => Assert.Equal("replay", token.Source));
+        Assert.True((await client.StatsAsync()).Reconnects >= 1);
+        Assert.Empty(await client.ErrorsAsync());
+    }
+
+    [Fact]
+    public async Task WhenItsAccessTokenExpiresTheServerClosesTheConnectionAndTheClientComesBackWithAFreshToken()
+    {
+        using var alice = await fixture.SignInAsync();
+        var threadId = await alice.CreateThreadAsync();
+        var stream = new StreamRef(threadId, "answer");
+        var expiring = TestSigningKeys.Mint(alice.UserId, TestSigningKeys.Primary, TestSigningKeys.PrimaryId, DateTimeOffset.UtcNow.AddSeconds(2));
+        await using var page = await OpenAsync();
+        var client = new ClientHarness(page);
+        Assert.Null(await client.SubscribeAsync([expiring, alice.AccessToken], threadId));
+        await using var producer = await StreamProducer.StartAsync(fixture);
+        await producer.EmitAsync(stream, "run-1", 10);
+
+        // The hub closes connections whose token has expired (CloseOnAuthenticationExpiration).
+        await page.WaitForAsync("() => window.__harness.client.stats.reconnects >= 1", "a reconnect after the token expired");
+        await client.WaitForStateAsync("connected");
+        await producer.EmitAsync(stream, "run-1", 10, from: 11);
+        await producer.Streaming.CompleteAsync(stream, "run-1");
+        await client.WaitForEndedAsync();
+
+        Assert.True(await client.TokenRequestsAsync() >= 2, "the client asked its factory for a fresh token");
+        Assert.Equal(Enumerable.Range(1, 20).Select(seq => $"t{seq}"), (await client.TokensAsync()).Select(token => token.Token));
+        Assert.Empty(await client.ErrorsAsync());
+    }
+
     [Theory]
     [InlineData("active", 1)]
     [InlineData("none", 21)]

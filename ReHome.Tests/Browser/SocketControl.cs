@@ -4,8 +4,8 @@ namespace ReHome.Tests.Browser;
 
 /// <summary>
 /// The test's hand on the page's WebSockets, installed before the page's own scripts: kill the open
-/// sockets, refuse new ones for a while (the network is down), or lose chosen token broadcasts in
-/// transit. The client under test is the real one; only the network between it and the API misbehaves.
+/// sockets, refuse new ones for a while (the network is down), lose chosen token broadcasts in
+/// transit, or hand the client a close message that forbids reconnecting. The client under test is the real one; only the network between it and the API misbehaves.
 /// </summary>
 public sealed class SocketControl(IPage page)
 {
@@ -44,6 +44,7 @@ public sealed class SocketControl(IPage page)
             }
 
             set onmessage(handler) {
+              this.deliver = handler;
               super.onmessage = handler && ((event) => {
                 const data = filter(event.data);
                 if (data !== "" && data !== RecordSeparator) handler(data === event.data ? event : { data });
@@ -66,6 +67,12 @@ public sealed class SocketControl(IPage page)
             return killed;
           };
 
+          // What a server sends when it closes a connection for good: a SignalR close message that forbids reconnecting.
+          control.closeForGood = () => {
+            const socket = control.sockets.findLast((s) => s.readyState === NativeWebSocket.OPEN);
+            socket.deliver({ data: JSON.stringify({ type: 7, error: "closed by the test", allowReconnect: false }) + RecordSeparator });
+          };
+
           window.WebSocket = ControlledWebSocket;
           window.__sockets = control;
         })();
@@ -73,6 +80,9 @@ public sealed class SocketControl(IPage page)
 
     /// <summary>Closes every open socket of the page; returns how many were open.</summary>
     public Task<int> KillAsync() => page.EvaluateAsync<int>("() => window.__sockets.kill()");
+
+    /// <summary>Delivers a SignalR close message that forbids reconnecting, as a server closing the connection for good does.</summary>
+    public Task CloseForGoodAsync() => page.EvaluateAsync("() => window.__sockets.closeForGood()");
 
     /// <summary>While blocked, every new socket fails to connect, as with the network down.</summary>
     public Task BlockAsync(bool blocked) => page.EvaluateAsync("blocked => { window.__sockets.blocked = blocked; }", blocked);
