@@ -153,6 +153,34 @@ public sealed class ReHomeClientTests(AppFixture fixture, ChromiumFixture chromi
     }
 
     [Fact]
+    public async Task AReplayRefusedByTheRateLimitIsReportedAndRetriedAfterTheWaitTheServerNames()
+    {
+        var settings = ApiReplica.SettingsLike(fixture.RedisConnectionString);
+        settings["RateLimit:ActionsPerWindow"] = "2";
+        settings["RateLimit:Window"] = "00:00:02";
+        await using var api = ApiReplica.Start(settings);
+        using var alice = await UserSession.SignInAsync(api.BaseAddress);
+        var threadId = await alice.CreateThreadAsync();
+        var stream = new StreamRef(threadId, "answer");
+        await using var page = await chromium.NewPageAsync(api.BaseAddress);
+        await page.Page.GotoAsync("/");
+        var client = new ClientHarness(page);
+        Assert.Null(await client.SubscribeAsync(alice.AccessToken, threadId));
+
+        // Subscribe and the first gap's replay use the window up; the second gap's replay is refused, then retried.
+        await page.Sockets.DropTokensAsync([3, 8]);
+        await using var producer = await StreamProducer.StartAsync(fixture);
+        await producer.EmitAsync(stream, "run-1", 15, pause: TimeSpan.FromMilliseconds(30));
+        await producer.Streaming.CompleteAsync(stream, "run-1");
+        await client.WaitForEndedAsync();
+
+        var refused = Assert.Single(await client.ErrorsAsync());
+        Assert.Equal("rate_limited", refused.Code);
+        Assert.Contains("retry after", refused.Message);
+        Assert.Equal(Enumerable.Range(1, 15).Select(seq => $"t{seq}"), (await client.TokensAsync()).Select(token => token.Token));
+    }
+
+    [Fact]
     public async Task SubscribingToAnotherUsersThreadIsRejectedWithTheForbiddenCode()
     {
         using var alice = await fixture.SignInAsync();

@@ -85,6 +85,8 @@ class ThreadSubscription {
     this.synced = false;
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this.retryTimer = undefined;
+    /** While over the rate limit (Unix ms): no replay is asked for before then. */
+    this.pausedUntil = 0;
   }
 
   /**
@@ -468,6 +470,11 @@ export class ReHomeClient {
       return running;
     }
 
+    if (tracker.missing && thread.pausedUntil > Date.now()) {
+      // The thread is over its rate limit: the retry scheduled for the end of the wait replays it.
+      return Promise.resolve();
+    }
+
     const replay = this.#replayMissing(thread, tracker).finally(() => this.#replays.delete(tracker));
     this.#replays.set(tracker, replay);
     return replay;
@@ -504,7 +511,7 @@ export class ReHomeClient {
 
       this.#report(thread, failure);
       if (failure.code === ErrorCodes.rateLimited || failure.code === ErrorCodes.connection) {
-        this.#retryLater(thread, failure, () => void this.#settle(thread, tracker));
+        this.#retryLater(thread, failure, () => this.#settleAll(thread));
       }
 
       return;
@@ -565,7 +572,16 @@ export class ReHomeClient {
     });
   }
 
+  /** @param {ThreadSubscription} thread */
+  #settleAll(thread) {
+    for (const tracker of thread.streams.values()) {
+      void this.#settle(thread, tracker);
+    }
+  }
+
   /**
+   * Pauses the thread's replays for the wait the server named (1 s if none), then retries once.
+   * Live tokens keep arriving meanwhile; they wait in their buffers instead of each asking again.
    * @param {ThreadSubscription} thread
    * @param {ReHomeError} failure
    * @param {() => void} retry
@@ -573,7 +589,9 @@ export class ReHomeClient {
   #retryLater(thread, failure, retry) {
     clearTimeout(thread.retryTimer);
     const delayMs = (failure.retryAfterSeconds ?? 1) * 1000;
+    thread.pausedUntil = Date.now() + delayMs;
     thread.retryTimer = setTimeout(() => {
+      thread.pausedUntil = 0;
       if (!thread.closed && !this.#stopped && this.#connection.state === HubConnectionState.Connected) {
         retry();
       }
