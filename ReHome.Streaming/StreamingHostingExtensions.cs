@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using ReHome.Streaming.Health;
 using ReHome.Streaming.Hubs;
 using ReHome.Streaming.Json;
 using ReHome.Streaming.Queue;
@@ -25,6 +26,7 @@ public static class StreamingHostingExtensions
     public static TBuilder AddReHomeStreaming<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.AddReHomeRedis();
+        builder.AddReHomeAlerts();
 
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
@@ -41,6 +43,8 @@ public static class StreamingHostingExtensions
         services.AddOptions<HubOptions>().Configure<IOptions<HubLimitsOptions>>((hub, limits) =>
             hub.MaximumReceiveMessageSize = limits.Value.MaximumReceiveMessageSize);
 
+        services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ErrorRate>();
         services.AddSingleton<StreamingMetrics>();
         services.AddSingleton<StreamingService>();
         services.AddSingleton<StreamLog>();

@@ -1,8 +1,10 @@
 using ReHome.Worker.Agents;
+using ReHome.Worker.Canary;
 using ReHome.Worker.Heartbeat;
 using ReHome.Worker.Queue;
 using ReHome.Worker.Reaper;
 using ReHome.Worker.Runs;
+using ReHome.Worker.Telemetry;
 
 namespace ReHome.Worker;
 
@@ -16,6 +18,7 @@ public static class WorkerHostingExtensions
     {
         builder.AddWorkerHeartbeat();
         builder.AddAgents();
+        builder.AddLatencyCanary();
 
         var services = builder.Services;
         services.AddOptions<ReaperOptions>().BindConfiguration(ReaperOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -27,6 +30,10 @@ public static class WorkerHostingExtensions
         services.AddHostedService(provider => provider.GetRequiredService<RunStopRegistry>());
         services.AddHostedService<QueueConsumer>();
         services.AddSingleton<StuckStreamReaper>();
+        services.AddSingleton<QueueMetrics>();
+        services.AddSingleton<RedisStateGauges>();
+        services.AddOptions<RedisStateSamplerOptions>().BindConfiguration(RedisStateSamplerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHostedService<RedisStateSampler>();
         services.AddHostedService<ReaperService>();
         return builder;
     }

@@ -6,6 +6,7 @@ using ReHome.Streaming.Contracts;
 using ReHome.Streaming.RateLimiting;
 using ReHome.Streaming.Runs;
 using ReHome.Streaming.Streams;
+using ReHome.Streaming.Telemetry;
 using ReHome.Streaming.Threads;
 using ReHome.Streaming.Naming;
 
@@ -18,8 +19,21 @@ namespace ReHome.Streaming.Hubs;
 /// a security boundary.
 /// </summary>
 [Authorize]
-public sealed class AgentHub(ThreadStore threads, StreamLog streams, RunStore runs, ThreadActionLimiter limiter, RunCancellation cancellation) : Hub
+public sealed class AgentHub(
+    ThreadStore threads, StreamLog streams, RunStore runs, ThreadActionLimiter limiter, RunCancellation cancellation, StreamingMetrics metrics) : Hub
 {
+    public override Task OnConnectedAsync()
+    {
+        metrics.HubConnected();
+        return base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        metrics.HubDisconnected();
+        return base.OnDisconnectedAsync(exception);
+    }
+
     /// <summary>Joins the thread's group and reports its streams with their last seq, so the client knows what to replay.</summary>
     public async Task<SubscribeResult> Subscribe(string threadId)
     {

@@ -57,6 +57,12 @@ public static class StreamNames
         /// <summary>A user's stop request for a run.</summary>
         public static string CancelRequest(string runId) => $"ai:cancel:{runId}";
 
+        /// <summary>Held by the one worker that samples Redis-wide state for the gauges.</summary>
+        public const string SamplerLease = "ai:lease:redis-sampler";
+
+        /// <summary>A short-lived key the operators' <c>status</c> command writes and reads back (the runbook's cache test).</summary>
+        public static string OpsProbe(string id) => $"ai:ops:probe:{id}";
+
         /// <summary>Heartbeat of one worker process, expiring when the worker stops beating.</summary>
         public static string WorkerHeartbeat(string workerId) => $"ai:worker:{workerId}";
     }

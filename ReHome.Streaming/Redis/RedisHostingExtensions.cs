@@ -37,9 +37,11 @@ public static class RedisHostingExtensions
     }
 
     // Reconnect in the background instead of failing start-up or crashing when Redis restarts.
+    // AllowAdmin: the alerts and gauges read INFO, and operators' commands may flush a dev database.
     private static void KeepReconnecting(ConfigurationOptions options)
     {
         options.AbortOnConnectFail = false;
+        options.AllowAdmin = true;
         options.ReconnectRetryPolicy = new ExponentialRetry(deltaBackOffMilliseconds: 250, maxDeltaBackOffMilliseconds: 5_000);
     }
 }

@@ -3,26 +3,47 @@ using Microsoft.Extensions.Hosting;
 
 namespace ReHome.Streaming.Telemetry;
 
-/// <summary>ReHome's streaming instruments, on the <see cref="ReHomeTelemetry.MeterName"/> meter.</summary>
+/// <summary>
+/// ReHome's streaming instruments, on the <see cref="ReHomeTelemetry.MeterName"/> meter: what is
+/// written, what ends how, how long delivery takes, and what goes wrong where.
+/// </summary>
 public sealed class StreamingMetrics
 {
     public const string TokensEmittedName = "rehome.tokens.emitted";
     public const string StreamsEndedName = "rehome.streams.ended";
-    public const string ErrorsName = "rehome.errors";
     public const string StreamsReapedName = "rehome.streams.reaped";
+    public const string DeliveryLatencyName = "rehome.tokens.delivery.latency";
+    public const string ErrorsName = "rehome.errors";
+    public const string HubConnectionsName = "rehome.hub.connections";
+
+    /// <summary>
+    /// Fine around the runbook's 50 ms bar, so p95 reads honestly near it, and wide enough for outages.
+    /// </summary>
+    public static readonly double[] DeliveryLatencyBuckets =
+        [0.5, 1, 2, 3, 4, 5, 7.5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 70, 80, 100, 150, 200, 300, 500, 1_000, 2_500, 5_000, 10_000];
 
     private readonly Counter<long> _tokensEmitted;
     private readonly Counter<long> _streamsEnded;
-    private readonly Counter<long> _errors;
     private readonly Counter<long> _streamsReaped;
+    private readonly Histogram<double> _deliveryLatency;
+    private readonly Counter<long> _errors;
+    private readonly UpDownCounter<long> _hubConnections;
+    private readonly ErrorRate _errorRate;
 
-    public StreamingMetrics(IMeterFactory meterFactory)
+    public StreamingMetrics(IMeterFactory meterFactory, ErrorRate errorRate)
     {
+        _errorRate = errorRate;
         var meter = meterFactory.Create(ReHomeTelemetry.MeterName);
         _tokensEmitted = meter.CreateCounter<long>(TokensEmittedName, "{token}", "Tokens appended to stream logs and broadcast");
         _streamsEnded = meter.CreateCounter<long>(StreamsEndedName, "{stream}", "Streams ended, by final status");
-        _errors = meter.CreateCounter<long>(ErrorsName, "{error}", "Errors, by component");
         _streamsReaped = meter.CreateCounter<long>(StreamsReapedName, "{stream}", "Stuck streams aborted by the reaper");
+        _deliveryLatency = meter.CreateHistogram(
+            DeliveryLatencyName,
+            unit: "ms",
+            description: "Emit-to-receive latency of tokens, measured by the canary subscribed like a browser",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DeliveryLatencyBuckets });
+        _errors = meter.CreateCounter<long>(ErrorsName, "{error}", "Errors, by component");
+        _hubConnections = meter.CreateUpDownCounter<long>(HubConnectionsName, "{connection}", "SignalR connections open on this API instance");
     }
 
     public void TokenEmitted() => _tokensEmitted.Add(1);
@@ -31,5 +52,15 @@ public sealed class StreamingMetrics
 
     public void StreamReaped() => _streamsReaped.Add(1);
 
-    public void Error(string component) => _errors.Add(1, new KeyValuePair<string, object?>("component", component));
+    public void TokenDelivered(double milliseconds) => _deliveryLatency.Record(milliseconds);
+
+    public void Error(string component)
+    {
+        _errors.Add(1, new KeyValuePair<string, object?>("component", component));
+        _errorRate.Record();
+    }
+
+    public void HubConnected() => _hubConnections.Add(1);
+
+    public void HubDisconnected() => _hubConnections.Add(-1);
 }

@@ -31,9 +31,9 @@ public sealed class RedisOutageTests(AppFixture fixture)
 
         var up = await Eventually.MatchesAsync(
             () => HealthProbe.GetAsync(api, cancellation),
-            health => health.StatusCode == HttpStatusCode.OK,
+            health => health.StatusCode == HttpStatusCode.OK && health.Status == "ok",
             TestTimeouts.Recovery,
-            "api /health turning 200 after Redis started again");
+            "api /health turning 200 ok after Redis started again");
         Assert.Equal("ok", up.Status);
         Assert.Equal(apiProcessBefore, ProcessIdOf("api"));
         await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync("redis", cancellation)

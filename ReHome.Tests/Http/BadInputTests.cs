@@ -75,6 +75,7 @@ public sealed class BadInputTests(AppFixture fixture)
         await using var producer = await StreamProducer.StartAsync(fixture);
         await producer.EmitAsync(new StreamRef(threadId, "answer"), "run-1", 3);
         await bystanderReceiver.WaitForSeqAsync("answer", 3, TestTimeouts.Default);
+        await producer.Streaming.CompleteAsync(new StreamRef(threadId, "answer"), "run-1");
 
         Assert.All([badId, badSeq, badStream], error => Assert.StartsWith("invalid_argument", error.Message));
         Assert.Contains("does not exist", unknownMethod.Message);

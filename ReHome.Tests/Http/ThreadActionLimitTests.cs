@@ -36,6 +36,7 @@ public sealed class ThreadActionLimitTests(AppFixture fixture)
         await using var producer = await StreamProducer.StartAsync(fixture);
         await producer.EmitAsync(new StreamRef(threadId, "answer"), "run-1", 20);
         await receiver.WaitForSeqAsync("answer", 20, TestTimeouts.Default);
+        await producer.Streaming.CompleteAsync(new StreamRef(threadId, "answer"), "run-1");
 
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         Assert.InRange(refused.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));

@@ -38,7 +38,7 @@ public sealed class WorkerLane : IAsyncDisposable
     /// <summary>Starts a worker on this lane; <paramref name="settings"/> override its configuration (Agent:…, Queue:…, Reaper:…).</summary>
     public async Task<IServiceProvider> StartWorkerAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var all = new Dictionary<string, string?>
+        var all = new Dictionary<string, string?>(ApiReplica.SettingsLike(_fixture.RedisConnectionString))
         {
             ["Queue:Name"] = QueueName,
             ["Agent:Offline:TokensPerSecond"] = "200",

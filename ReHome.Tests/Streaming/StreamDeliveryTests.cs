@@ -58,6 +58,8 @@ public sealed class StreamDeliveryTests(AppFixture fixture)
         await connection.StartAsync(TestContext.Current.CancellationToken);
         var subscribed = await connection.InvokeAsync<SubscribeResult>("Subscribe", threadId, TestContext.Current.CancellationToken);
 
+        // A stream left live would read as stuck to the alerts a minute later.
+        await producer.Streaming.CompleteAsync(new StreamRef(threadId, "live-stream"), "run-b");
         Assert.Equal(threadId, subscribed.ThreadId);
         Assert.Equal(
             [new StreamSummary("run-a", "done-stream", StreamStatuses.Completed, 5), new StreamSummary("run-b", "live-stream", StreamStatuses.Streaming, 3)],
@@ -78,5 +80,6 @@ public sealed class StreamDeliveryTests(AppFixture fixture)
         Assert.Equal((1, 1, 2), (first.Seq, retry.Seq, next.Seq));
         Assert.Equal(["hello", "world"], (await producer.Log.ReadAfterAsync(stream, 0, 10)).Select(token => token.Token));
         await Assert.ThrowsAsync<InvalidOperationException>(() => producer.Streaming.StreamTokenAsync(stream, "run-1", "skipped", expectedSeq: 5));
+        await producer.Streaming.CompleteAsync(stream, "run-1");
     }
 }

@@ -75,6 +75,7 @@ public sealed class StreamEndTests(AppFixture fixture)
         Assert.True(await producer.Streaming.ResetAsync(stream));
         var first = await producer.Streaming.StreamTokenAsync(stream, "run-2", "again");
 
+        await producer.Streaming.CompleteAsync(stream, "run-2");
         Assert.Equal(1, first.Seq);
         Assert.Equal(["again"], (await producer.Log.ReadAfterAsync(stream, 0, 10)).Select(token => token.Token));
     }

@@ -96,5 +96,6 @@ internal sealed class QueueReader(IConnectionMultiplexer redis, IOptions<QueueOp
     }
 
     private static QueueJob ToJob(StreamEntry entry, string priority, RedisKey key, bool takenOver) =>
-        new((string?)entry["runId"] ?? string.Empty, priority, key, entry.Id, takenOver);
+        new((string?)entry["runId"] ?? string.Empty, priority, key, entry.Id, takenOver,
+            DateTimeOffset.FromUnixTimeMilliseconds(entry["enqueuedAt"].TryParse(out long enqueuedAt) ? enqueuedAt : 0));
 }

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using ReHome.Streaming.Telemetry;
-using StackExchange.Redis;
 
 namespace ReHome.Worker.Reaper;
 
@@ -17,8 +16,9 @@ internal sealed partial class ReaperService(StuckStreamReaper reaper, IOptions<R
             {
                 await reaper.ReapAsync(dryRun: false, stoppingToken);
             }
-            catch (RedisException exception)
+            catch (Exception exception) when (exception is not OperationCanceledException)
             {
+                // One failed sweep must not stop the worker; the next one tries again.
                 metrics.Error("reaper");
                 Log.ReapFailed(logger, exception);
             }

@@ -6,6 +6,7 @@ using ReHome.Streaming.Runs;
 using ReHome.Streaming.Streams;
 using ReHome.Streaming.Telemetry;
 using ReHome.Worker.Queue;
+using ReHome.Worker.Telemetry;
 
 namespace ReHome.Worker.Runs;
 
@@ -24,37 +25,45 @@ internal sealed partial class RunExecutor(
     QueueReader queue,
     IOptions<QueueOptions> options,
     StreamingMetrics metrics,
+    QueueMetrics queueMetrics,
+    TimeProvider time,
     ILogger<RunExecutor> logger)
 {
     private const int MaxReasonLength = 500;
 
     public async Task ExecuteAsync(QueueJob job, CancellationToken stopping)
     {
+        var started = time.GetTimestamp();
+        var outcome = await ExecuteCoreAsync(job, stopping);
+        queueMetrics.Finished(outcome, time.GetElapsedTime(started));
+    }
+
+    /// <returns>The job's outcome, for the jobs metric.</returns>
+    private async Task<string> ExecuteCoreAsync(QueueJob job, CancellationToken stopping)
+    {
         var settings = options.Value;
         if (await runs.GetAsync(job.RunId) is not { } run)
         {
             Log.RunMissing(logger, job.RunId);
             await queue.AcknowledgeAsync(job);
-            return;
+            return "dropped";
         }
 
         if (RunStatuses.IsFinal(run.Status))
         {
             // Delivered again after it finished (at-least-once): it is never generated twice.
             await queue.AcknowledgeAsync(job);
-            return;
+            return "duplicate";
         }
 
         if (await stops.IsRequestedAsync(run.Id))
         {
-            await EndAsync(job, run, RunStatuses.Cancelled, RunCancellation.UserReason);
-            return;
+            return await EndAsync(job, run, RunStatuses.Cancelled, RunCancellation.UserReason);
         }
 
         if (settings.MaxAttempts - run.Attempts <= 0)
         {
-            await DeadLetterAsync(job, run, $"gave up after {run.Attempts} attempts: the workers running it stopped or died", run.Attempts);
-            return;
+            return await DeadLetterAsync(job, run, $"gave up after {run.Attempts} attempts: the workers running it stopped or died", run.Attempts);
         }
 
         await using var lease = new JobLease(job, queue, stops, registry, settings.VisibilityTimeout, stopping);
@@ -70,15 +79,20 @@ internal sealed partial class RunExecutor(
                     throw new RunNotRunnableException(attempt);
                 }
 
+                if (attempt.Attempts == 1)
+                {
+                    queueMetrics.Started(job.Priority, time.GetUtcNow() - job.EnqueuedAt);
+                }
+
                 await events.PublishAsync(run.Id, token);
                 await generator.GenerateAsync(run, token);
             }, lease.Token);
 
-            await EndAsync(job, run, RunStatuses.Completed, reason: null);
+            return await EndAsync(job, run, RunStatuses.Completed, reason: null);
         }
         catch (OperationCanceledException) when (lease.StoppedByUser)
         {
-            await EndAsync(job, run, RunStatuses.Cancelled, RunCancellation.UserReason);
+            return await EndAsync(job, run, RunStatuses.Cancelled, RunCancellation.UserReason);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -86,29 +100,32 @@ internal sealed partial class RunExecutor(
             await runs.TransitionAsync(run.Id, RunStatuses.Queued, from: RunStatuses.Running);
             await queue.RequeueAsync(job);
             Log.HandedBack(logger, run.Id);
+            return "requeued";
         }
         catch (OperationCanceledException) when (lease.LostToAnotherWorker)
         {
             Log.LostToAnotherWorker(logger, run.Id);
+            return "taken_over";
         }
         catch (RunNotRunnableException notRunnable) when (notRunnable.Attempt.Outcome == RunStore.AttemptStart.Exhausted)
         {
-            await DeadLetterAsync(job, run, "out of attempts", notRunnable.Attempt.Attempts);
+            return await DeadLetterAsync(job, run, "out of attempts", notRunnable.Attempt.Attempts);
         }
         catch (RunNotRunnableException)
         {
             await queue.AcknowledgeAsync(job);
+            return "duplicate";
         }
         catch (StreamEndedException)
         {
             // Someone else ended the stream (the reaper, or this run before a crash): the run ends as its stream did.
-            await EndAsync(job, run, RunStatuses.Failed, "the stream was ended while the run was writing it");
+            return await EndAsync(job, run, RunStatuses.Failed, "the stream was ended while the run was writing it");
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             metrics.Error("worker");
             Log.AttemptsExhausted(logger, run.Id, attempts, exception);
-            await DeadLetterAsync(job, run, Reason(exception), attempts);
+            return await DeadLetterAsync(job, run, Reason(exception), attempts);
         }
     }
 
@@ -136,7 +153,8 @@ internal sealed partial class RunExecutor(
         return pipeline.Build();
     }
 
-    private async Task EndAsync(QueueJob job, AgentRun run, string status, string? reason, int? deadLetterAfterAttempts = null)
+    /// <returns>The outcome: the run's final status, or <c>dead_lettered</c>.</returns>
+    private async Task<string> EndAsync(QueueJob job, AgentRun run, string status, string? reason, int? deadLetterAfterAttempts = null)
     {
         var ended = status switch
         {
@@ -165,9 +183,10 @@ internal sealed partial class RunExecutor(
 
         await events.PublishAsync(run.Id);
         Log.Ended(logger, run.Id, runStatus, ended.LastSeq);
+        return deadLetterAfterAttempts is null ? runStatus : "dead_lettered";
     }
 
-    private Task DeadLetterAsync(QueueJob job, AgentRun run, string reason, int attempts) =>
+    private Task<string> DeadLetterAsync(QueueJob job, AgentRun run, string reason, int attempts) =>
         EndAsync(job, run, RunStatuses.Failed, reason, deadLetterAfterAttempts: attempts);
 
     private static string Reason(Exception exception) =>
