@@ -11,13 +11,13 @@ var signingKey = builder.AddSigningKey("auth-signing-key");
 var api = builder.AddProject<Projects.ReHome_Api>("api")
     .WithReference(redis).WaitFor(redis)
     .WithSigningKey(signingKey)
-    .WithHttpHealthCheck("/health");
+    .WithServiceHealthCheck();
 
 builder.AddProject<Projects.ReHome_Worker>("worker")
     .WithReference(redis).WaitFor(redis)
     .WithReference(api)
     .WithSigningKey(signingKey)
     .WithAgentSettings(builder)
-    .WithHttpHealthCheck("/health");
+    .WithServiceHealthCheck();
 
 builder.Build().Run();

@@ -24,7 +24,10 @@ public static class Eventually
 
             if (deadline.IsCancellationRequested)
             {
-                throw new TimeoutException($"{what} did not happen within {timeout}; last observed: {last}");
+                var observed = last is System.Collections.IEnumerable items and not string
+                    ? string.Join(", ", items.Cast<object>())
+                    : last?.ToString();
+                throw new TimeoutException($"{what} did not happen within {timeout}; last observed: {observed}");
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(200), CancellationToken.None);

@@ -97,7 +97,7 @@ public sealed class QueueTests(AppFixture fixture)
         Assert.Equal(failed.Error, receiver.Ended(run.StreamId)!.Reason);
         var requests = provider.Requests.Select(request => request.At).ToArray();
         Assert.Equal(3, requests.Length);
-        Assert.All(requests.Zip(requests.Skip(1), (first, next) => next - first), gap => Assert.True(gap >= TimeSpan.FromMilliseconds(100), $"retried after {gap}"));
+        Assert.All(requests.Zip(requests.Skip(1), (first, next) => next - first), gap => Assert.True(gap >= TimeSpan.FromMilliseconds(150), $"retried after {gap}"));
 
         await using var redis = await ConnectionMultiplexer.ConnectAsync(fixture.RedisConnectionString);
         var dead = await redis.GetDatabase().StreamRangeAsync($"ai:queue:{lane.QueueName}:dead");

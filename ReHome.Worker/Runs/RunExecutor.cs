@@ -139,9 +139,10 @@ internal sealed partial class RunExecutor(
                 ShouldHandle = new PredicateBuilder().Handle<Exception>(exception =>
                     exception is not (OperationCanceledException or RunNotRunnableException or StreamEndedException)),
                 MaxRetryAttempts = attemptsLeft - 1,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.Value.RetryDelay,
+                // Exponential from Queue:RetryDelay, ±20 % so jobs failing together do not retry in lockstep,
+                // and never shorter than 80 % of the step (Polly's own jitter may go far below the base).
+                DelayGenerator = retry => ValueTask.FromResult<TimeSpan?>(
+                    options.Value.RetryDelay * Math.Pow(2, retry.AttemptNumber) * (0.8 + (0.4 * Random.Shared.NextDouble()))),
                 OnRetry = retry =>
                 {
                     Log.Retrying(logger, runId, retry.AttemptNumber + 1, retry.RetryDelay, retry.Outcome.Exception);
