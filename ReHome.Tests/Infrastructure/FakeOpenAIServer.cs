@@ -27,6 +27,23 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     public Uri Endpoint =>
         new($"{_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()}/v1/");
 
+    /// <summary>Worker settings that point the OpenAI-compatible provider here, plus any <paramref name="more"/>.</summary>
+    public Dictionary<string, string?> WorkerSettings(params (string Key, string Value)[] more)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Agent:Provider"] = "OpenAI",
+            ["Agent:OpenAI:Endpoint"] = Endpoint.ToString(),
+            ["Agent:OpenAI:Model"] = "test-model",
+        };
+        foreach (var (key, value) in more)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
     public static Task<FakeOpenAIServer> StreamingAsync(IReadOnlyList<string> chunks, TimeSpan pause) =>
         StartAsync(async (context, server) =>
         {

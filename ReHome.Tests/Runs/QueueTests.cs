@@ -78,14 +78,7 @@ public sealed class QueueTests(AppFixture fixture)
         var threadId = await alice.CreateThreadAsync();
         var (connection, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
         await using var _ = connection;
-        await lane.StartWorkerAsync(new Dictionary<string, string?>
-        {
-            ["Agent:Provider"] = "OpenAI",
-            ["Agent:OpenAI:Endpoint"] = provider.Endpoint.ToString(),
-            ["Agent:OpenAI:Model"] = "test-model",
-            ["Queue:MaxAttempts"] = "3",
-            ["Queue:RetryDelay"] = "00:00:00.200",
-        });
+        await lane.StartWorkerAsync(provider.WorkerSettings(("Queue:MaxAttempts", "3"), ("Queue:RetryDelay", "00:00:00.200")));
 
         var run = await alice.CreateRunAsync(threadId, "this will fail");
         await receiver.WaitForRunStatusAsync(run.Id, RunStatuses.Failed, TimeSpan.FromSeconds(30));
@@ -115,14 +108,7 @@ public sealed class QueueTests(AppFixture fixture)
         var threadId = await alice.CreateThreadAsync();
         var (connection, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
         await using var _ = connection;
-        await lane.StartWorkerAsync(new Dictionary<string, string?>
-        {
-            ["Agent:Provider"] = "OpenAI",
-            ["Agent:OpenAI:Endpoint"] = provider.Endpoint.ToString(),
-            ["Agent:OpenAI:Model"] = "test-model",
-            ["Agent:OpenAI:ApiKey"] = "sk-test-key",
-            ["Agent:SystemPrompt"] = "Be brief.",
-        });
+        await lane.StartWorkerAsync(provider.WorkerSettings(("Agent:OpenAI:ApiKey", "sk-test-key"), ("Agent:SystemPrompt", "Be brief.")));
 
         var run = await alice.CreateRunAsync(threadId, "Does streaming work?");
         await receiver.WaitForRunStatusAsync(run.Id, RunStatuses.Completed, TestTimeouts.Default);

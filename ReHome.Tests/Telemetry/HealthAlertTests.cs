@@ -110,14 +110,7 @@ public sealed class HealthAlertTests(AppFixture fixture)
     {
         await using var provider = await FakeOpenAIServer.FailingAsync(statusCode: 503);
         await using var lane = WorkerLane.Start(fixture);
-        var worker = await lane.StartWorkerAsync(new Dictionary<string, string?>
-        {
-            ["Agent:Provider"] = "OpenAI",
-            ["Agent:OpenAI:Endpoint"] = provider.Endpoint.ToString(),
-            ["Agent:OpenAI:Model"] = "test-model",
-            ["Queue:MaxAttempts"] = "1",
-            ["Alerts:MaxErrors"] = "0",
-        });
+        var worker = await lane.StartWorkerAsync(provider.WorkerSettings(("Queue:MaxAttempts", "1"), ("Alerts:MaxErrors", "0")));
         using var alice = await lane.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
 

@@ -56,13 +56,7 @@ public sealed class MetricsTests(AppFixture fixture)
             ["Alerts:StuckAfter"] = "00:00:01",
             ["Telemetry:RedisSampler:Interval"] = "00:00:00.200",
         });
-        await failingLane.StartWorkerAsync(new Dictionary<string, string?>
-        {
-            ["Agent:Provider"] = "OpenAI",
-            ["Agent:OpenAI:Endpoint"] = provider.Endpoint.ToString(),
-            ["Agent:OpenAI:Model"] = "test-model",
-            ["Queue:MaxAttempts"] = "1",
-        });
+        await failingLane.StartWorkerAsync(provider.WorkerSettings(("Queue:MaxAttempts", "1")));
 
         using var alice = await lane.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
