@@ -18,6 +18,7 @@ builder.AddProject<Projects.ReHome_Worker>("worker")
     .WithReference(api)
     .WithSigningKey(signingKey)
     .WithAgentSettings(builder)
-    .WithServiceHealthCheck();
+    .WithServiceHealthCheck()
+    .WithOpsCommands(builder);
 
 builder.Build().Run();

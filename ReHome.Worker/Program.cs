@@ -1,5 +1,12 @@
 using ReHome.Streaming;
 using ReHome.Worker;
+using ReHome.Worker.Ops;
+
+// `ReHome.Worker <command> [options]` runs one operator command and exits (see Ops/, `--help`).
+if (OpsCli.IsCommand(args))
+{
+    return await OpsCli.RunAsync(args);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -17,4 +24,5 @@ var app = builder.Build();
 // /health and /alive on the worker's own small HTTP endpoint.
 app.MapDefaultEndpoints();
 
-app.Run();
+await app.RunAsync();
+return 0;

@@ -1,0 +1,41 @@
+using System.CommandLine;
+using System.Globalization;
+
+namespace ReHome.Worker.Ops.Cleanup;
+
+/// <summary><c>cleanup</c> — removes the data of streams that ended longer ago than <c>--older-than</c>.</summary>
+internal static class CleanupCommand
+{
+    private static readonly TimeSpan DefaultOlderThan = TimeSpan.FromMinutes(10);
+
+    public static Command Create()
+    {
+        var olderThan = Durations.Option("--older-than", "Only streams that ended at least this long ago (0s: every ended stream).", DefaultOlderThan);
+        var dryRun = OpsOptions.DryRun("removed");
+        var batchSize = OpsOptions.Count("--batch-size", "Keys per SCAN page and per pipelined batch of removals.", 100, 10_000);
+        var command = new Command("cleanup", "Remove ended streams' data (end record, log, meta, thread index entry) in batches; never a live stream.")
+        {
+            olderThan, dryRun, batchSize,
+        };
+        command.SetOpsAction(async (parse, console, cancellationToken) =>
+        {
+            var (age, preview) = (parse.GetValue(olderThan) ?? DefaultOlderThan, parse.GetValue(dryRun));
+            await using var ops = await OpsServices.CreateAsync(connectRedis: true, cancellationToken);
+            var cleaner = new EndedStreamCleaner(ops.Redis, ops.Get<TimeProvider>());
+
+            var verb = preview ? "would remove" : "removed";
+            var count = 0;
+            await foreach (var stream in cleaner.RunAsync(age, preview, parse.GetValue(batchSize), cancellationToken))
+            {
+                count++;
+                console.Line(string.Create(CultureInfo.InvariantCulture,
+                    $"{verb} {stream.Stream.ThreadId} {stream.Stream.StreamId} ({stream.Status}, last seq {stream.LastSeq}, ended {Durations.Format(stream.EndedAgo ?? TimeSpan.Zero)} ago)"));
+            }
+
+            var summary = $"{(preview ? "Would remove" : "Removed")} {Counted.Of(count, "ended stream")} that ended over {Durations.Format(age)} ago.";
+            console.Success(preview ? summary + " Dry run: nothing was removed." : summary);
+            return OpsExitCodes.Ok;
+        });
+        return command;
+    }
+}
