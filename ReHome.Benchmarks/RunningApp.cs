@@ -42,7 +42,7 @@ internal sealed class RunningApp : IAsyncDisposable
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ReHome_AppHost>(
             [$"--Redis:DataDirectory={dataDirectory}", .. appHostArguments], cancellationToken);
         // Resource logs (api, worker, redis) would drown the figures.
-        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddFilter("ReHome.AppHost.Resources", LogLevel.None));
+        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddFilter("ReHome.AppHost.Resources", LogLevel.None).AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
         foreach (var project in builder.Resources.OfType<ProjectResource>())
         {
             var environment = project.Name == "worker" ? workerEnvironment : project.Name == "api" ? apiEnvironment : null;

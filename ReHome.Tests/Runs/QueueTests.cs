@@ -70,6 +70,28 @@ public sealed class QueueTests(AppFixture fixture)
     }
 
     [Fact]
+    public async Task AWorkerKeepsTakingJobsAfterRedisLosesTheQueuesConsumerGroups()
+    {
+        await using var lane = WorkerLane.Start(fixture);
+        using var alice = await lane.SignInAsync();
+        var threadId = await alice.CreateThreadAsync();
+        var (connection, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
+        await using var _ = connection;
+        await lane.StartWorkerAsync();
+        var first = await alice.CreateRunAsync(threadId, "before");
+        await receiver.WaitForRunStatusAsync(first.Id, RunStatuses.Completed, TestTimeouts.Default);
+
+        // What FLUSHDB does to this lane: the queue streams and their consumer groups are gone.
+        await using (var redis = await ConnectionMultiplexer.ConnectAsync(fixture.RedisConnectionString))
+        {
+            await redis.GetDatabase().KeyDeleteAsync([$"ai:queue:{lane.QueueName}:high", $"ai:queue:{lane.QueueName}:default"]);
+        }
+
+        var second = await alice.CreateRunAsync(threadId, "after");
+        await receiver.WaitForRunStatusAsync(second.Id, RunStatuses.Completed, TestTimeouts.Default);
+    }
+
+    [Fact]
     public async Task AFailingProviderIsRetriedWithBackOffThenDeadLetteredAndTheRunFailsWithTheError()
     {
         await using var provider = await FakeOpenAIServer.FailingAsync(statusCode: 500);

@@ -38,6 +38,20 @@ internal sealed class QueueReader(IConnectionMultiplexer redis, IOptions<QueueOp
 
     public async Task<QueueJob?> TryTakeAsync()
     {
+        try
+        {
+            return await TakeAsync();
+        }
+        catch (RedisServerException exception) when (exception.Message.StartsWith("NOGROUP", StringComparison.Ordinal))
+        {
+            // Redis lost the consumer groups (FLUSHDB, or a restart without persistence): make them again.
+            await EnsureGroupsAsync();
+            return await TakeAsync();
+        }
+    }
+
+    private async Task<QueueJob?> TakeAsync()
+    {
         var idleMs = (long)options.Value.VisibilityTimeout.TotalMilliseconds;
         foreach (var priority in RunPriorities.InOrder)
         {
