@@ -18,17 +18,18 @@ public sealed class StreamLog(IConnectionMultiplexer redis, IOptions<StreamingOp
         var done = batch.HashGetAsync(Keys.Done(stream), ["lastSeq", "status", "reason"]);
         var runId = batch.HashGetAsync(Keys.Meta(stream), "runId");
         batch.Execute();
-        await Task.WhenAll(seq, done, runId);
+        // One round trip for the three reads; each await below finds its answer already there.
+        var (lastSeq, endRecord, writer) = (await seq, await done, (string?)await runId);
 
-        var (doneLastSeq, doneStatus, doneReason) = (done.Result[0], done.Result[1], done.Result[2]);
+        var (doneLastSeq, doneStatus, doneReason) = (endRecord[0], endRecord[1], endRecord[2]);
         if (doneStatus.HasValue)
         {
-            return new StreamState(stream, doneStatus!, (long)doneLastSeq, (string?)runId.Result, doneReason.IsNullOrEmpty ? null : (string?)doneReason);
+            return new StreamState(stream, doneStatus!, (long)doneLastSeq, writer, doneReason.IsNullOrEmpty ? null : (string?)doneReason);
         }
 
-        return seq.Result.HasValue
-            ? new StreamState(stream, StreamStatuses.Streaming, (long)seq.Result, (string?)runId.Result, null)
-            : new StreamState(stream, StreamStatuses.Unknown, 0, (string?)runId.Result, null);
+        return lastSeq.HasValue
+            ? new StreamState(stream, StreamStatuses.Streaming, (long)lastSeq, writer, null)
+            : new StreamState(stream, StreamStatuses.Unknown, 0, writer, null);
     }
 
     /// <summary>Up to <paramref name="limit"/> tokens with seq greater than <paramref name="afterSeq"/>, in order.</summary>
