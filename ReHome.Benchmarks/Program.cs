@@ -8,8 +8,9 @@ var rates = new Option<int[]>("--rates")
     DefaultValueFactory = _ => [1_000, 0],
     AllowMultipleArgumentsPerToken = true,
 };
-var streaming = new Command("streaming", "Emit-to-receive latency and delivered tokens/s through the real path to one subscribed client") { tokens, rates };
-streaming.SetAction((parse, cancellation) => StreamingBenchmark.RunAsync(parse.GetValue(tokens), parse.GetValue(rates)!, cancellation));
+var noProxy = new Option<bool>("--no-proxy") { Description = "Connect to the api directly, not through the AppHost's local proxy (production has none)" };
+var streaming = new Command("streaming", "Emit-to-receive latency and delivered tokens/s through the real path to one subscribed client") { tokens, rates, noProxy };
+streaming.SetAction((parse, cancellation) => StreamingBenchmark.RunAsync(parse.GetValue(tokens), parse.GetValue(rates)!, parse.GetValue(noProxy), cancellation));
 
 var runCount = new Option<int>("--runs") { Description = "Runs to queue", DefaultValueFactory = _ => 200 };
 var concurrency = new Option<int>("--concurrency") { Description = "Runs the worker generates at once (Queue:Concurrency)", DefaultValueFactory = _ => 8 };

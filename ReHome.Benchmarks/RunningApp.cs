@@ -36,7 +36,8 @@ internal sealed class RunningApp : IAsyncDisposable
         IEnumerable<string> appHostArguments,
         CancellationToken cancellationToken,
         IReadOnlyDictionary<string, string>? workerEnvironment = null,
-        IReadOnlyDictionary<string, string>? apiEnvironment = null)
+        IReadOnlyDictionary<string, string>? apiEnvironment = null,
+        bool bypassDevProxy = false)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("rehome-bench-redis-").FullName;
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ReHome_AppHost>(
@@ -54,6 +55,16 @@ internal sealed class RunningApp : IAsyncDisposable
                     context.EnvironmentVariables[name] = value;
                 }
             });
+        }
+
+        if (bypassDevProxy)
+        {
+            // Clients talk to the services directly, as in production, not through the AppHost's local proxy.
+            foreach (var project in builder.Resources.OfType<ProjectResource>())
+            {
+                var port = FreePort();
+                builder.CreateResourceBuilder(project).WithEndpoint("http", endpoint => { endpoint.IsProxied = false; endpoint.Port = port; endpoint.TargetPort = port; });
+            }
         }
 
         var app = await builder.BuildAsync(cancellationToken);
@@ -103,6 +114,13 @@ internal sealed class RunningApp : IAsyncDisposable
             })
             .AddJsonProtocol(json => json.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, StreamingJsonContext.Default))
             .Build();
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -18,10 +18,10 @@ namespace ReHome.Benchmarks;
 /// </summary>
 internal static class StreamingBenchmark
 {
-    public static async Task<int> RunAsync(int tokenCount, IReadOnlyList<int> rates, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(int tokenCount, IReadOnlyList<int> rates, bool bypassDevProxy, CancellationToken cancellationToken)
     {
         Console.WriteLine("starting redis, api and worker through the AppHost …");
-        await using var app = await RunningApp.StartAsync([], cancellationToken);
+        await using var app = await RunningApp.StartAsync([], cancellationToken, bypassDevProxy: bypassDevProxy);
         var (http, accessToken) = await app.SignInAsync("benchmark");
         using var _ = http;
         var threadId = await RunningApp.CreateThreadAsync(http);
