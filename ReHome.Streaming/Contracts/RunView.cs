@@ -4,7 +4,9 @@ namespace ReHome.Streaming.Contracts;
 
 /// <summary>
 /// A run as REST returns it and <c>agent.thread.run.updated</c> sends it (CONTRACT.md <c>Run</c>);
-/// status is queued, running, completed, failed or cancelled.
+/// status is queued, running, completed, failed or cancelled. <see cref="Version"/> (an addition to
+/// the contract) grows with every change of state: updates come from the API and from workers and may
+/// arrive out of order, so a client keeps the one with the highest version.
 /// </summary>
 [MessagePackObject]
 public sealed record RunView(
@@ -16,4 +18,5 @@ public sealed record RunView(
     [property: Key("lastSeq")] long LastSeq,
     [property: Key("attempts")] int Attempts,
     [property: Key("createdAt")] DateTimeOffset CreatedAt,
-    [property: Key("error")] string? Error);
+    [property: Key("error")] string? Error,
+    [property: Key("version")] long Version);

@@ -13,9 +13,10 @@ public sealed record AgentRun(
     string Input,
     int Attempts,
     DateTimeOffset CreatedAt,
-    string? Error)
+    string? Error,
+    long Version = 1)
 {
     public StreamRef Stream => new(ThreadId, StreamId);
 
-    public RunView ToView(long lastSeq) => new(Id, ThreadId, StreamId, Priority, Status, lastSeq, Attempts, CreatedAt, Error);
+    public RunView ToView(long lastSeq) => new(Id, ThreadId, StreamId, Priority, Status, lastSeq, Attempts, CreatedAt, Error, Version);
 }

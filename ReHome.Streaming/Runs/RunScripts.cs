@@ -13,7 +13,7 @@ internal static class RunScripts
     public const string CreateAndEnqueue = """
         if redis.call('HSETNX', KEYS[4], 'runId', ARGV[1]) == 0 then return false end
         redis.call('HSET', KEYS[1], 'threadId', ARGV[2], 'streamId', ARGV[3], 'priority', ARGV[4],
-          'status', 'queued', 'input', ARGV[5], 'attempts', 0, 'createdAt', ARGV[6])
+          'status', 'queued', 'input', ARGV[5], 'attempts', 0, 'createdAt', ARGV[6], 'version', 1)
         redis.call('ZADD', KEYS[2], ARGV[6], ARGV[1])
         redis.call('ZADD', KEYS[5], 'NX', ARGV[6], ARGV[3])
         return redis.call('XADD', KEYS[3], '*', 'runId', ARGV[1], 'enqueuedAt', ARGV[6])
@@ -32,11 +32,14 @@ internal static class RunScripts
         if status == 'completed' or status == 'failed' or status == 'cancelled' then return { status, attempts } end
         if attempts >= tonumber(ARGV[1]) then return { 'exhausted', attempts } end
         attempts = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
+        redis.call('HINCRBY', KEYS[1], 'version', 1)
         redis.call('HSET', KEYS[1], 'status', 'running', 'startedAt', ARGV[2])
         return { 'running', attempts }
         """;
 
     /// <summary>
+    /// Every change of state bumps the run's <c>version</c>, so a client can tell an update that was
+    /// overtaken on its way (they are sent by different processes) from a newer one.
     /// Moves a run that has not finished to <c>ARGV[1]</c> (final, or back to queued). A finished run
     /// keeps its first final status. With <c>ARGV[4]</c> set, only a run in that status moves.
     /// KEYS: run. ARGV: status, error, now (ms), required current status ('' = any unfinished). Returns 1 when it moved.
@@ -46,6 +49,7 @@ internal static class RunScripts
         if (not status) or status == 'completed' or status == 'failed' or status == 'cancelled' then return 0 end
         if ARGV[4] ~= '' and status ~= ARGV[4] then return 0 end
         redis.call('HSET', KEYS[1], 'status', ARGV[1], 'updatedAt', ARGV[3])
+        redis.call('HINCRBY', KEYS[1], 'version', 1)
         if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'error', ARGV[2]) end
         return 1
         """;

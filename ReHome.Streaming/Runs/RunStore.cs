@@ -79,6 +79,7 @@ public sealed class RunStore(IConnectionMultiplexer redis, IOptions<QueueOptions
             Text("input"),
             int.Parse(Text("attempts") is { Length: > 0 } attempts ? attempts : "0", CultureInfo.InvariantCulture),
             DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(Text("createdAt") is { Length: > 0 } created ? created : "0", CultureInfo.InvariantCulture)),
-            Text("error") is { Length: > 0 } error ? error : null);
+            Text("error") is { Length: > 0 } error ? error : null,
+            long.Parse(Text("version") is { Length: > 0 } version ? version : "1", CultureInfo.InvariantCulture));
     }
 }

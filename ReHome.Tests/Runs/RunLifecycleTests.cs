@@ -28,14 +28,16 @@ public sealed class RunLifecycleTests(AppFixture fixture)
         Assert.Equal(Enumerable.Range(1, receiver.Received.Count).Select(seq => (long)seq), receiver.Received.Select(token => token.Seq));
         Assert.Equal(log.Tokens.Select(token => token.Token), receiver.Received.Select(token => token.Token));
         Assert.StartsWith("You asked: \"Tell me about exactly-once delivery\".", string.Concat(receiver.Received.Select(token => token.Token)));
-        // Each update carries the run's state when it was sent, so the api's "queued" notice may already
-        // read "running" if a worker was quicker; what holds is that the states only move forward.
+        // Updates come from the api and the worker and may overtake each other on the way; ordered by
+        // their version, the states only move forward, and the newest is the final one.
         string[] lifecycle = [RunStatuses.Queued, RunStatuses.Running, RunStatuses.Completed];
-        var seen = receiver.RunUpdates.Where(run => run.Id == queued.Id).Select(run => Array.IndexOf(lifecycle, run.Status)).ToArray();
-        Assert.DoesNotContain(-1, seen);
-        Assert.Equal(seen.Order(), seen);
-        Assert.Contains(1, seen);
-        Assert.Equal(2, seen[^1]);
+        var byVersion = receiver.RunUpdates.Where(run => run.Id == queued.Id).OrderBy(run => run.Version).ToArray();
+        var stages = byVersion.Select(run => Array.IndexOf(lifecycle, run.Status)).ToArray();
+        Assert.DoesNotContain(-1, stages);
+        Assert.Equal(stages.Order(), stages);
+        Assert.Contains(1, stages);
+        Assert.Equal((RunStatuses.Completed, finished.Version), (byVersion[^1].Status, byVersion[^1].Version));
+        Assert.Equal(3, finished.Version);
     }
 
     [Fact]

@@ -23,6 +23,7 @@
 import { HttpTransportType, HubConnectionBuilder, HubConnectionState, LogLevel } from "@microsoft/signalr";
 import { ErrorCodes, ReHomeError } from "./errors.js";
 import { StreamTracker } from "./stream-tracker.js";
+import { RunVersions } from "./run-versions.js";
 
 export { ErrorCodes, ReHomeError };
 
@@ -77,6 +78,8 @@ class ThreadSubscription {
     this.history = history;
     /** @type {Map<string, StreamTracker>} */
     this.streams = new Map();
+    /** Updates of a run can overtake each other; only newer ones are passed on. */
+    this.runVersions = new RunVersions();
     /** Events that arrive while Subscribe is in flight wait here, so its answer is applied first. */
     /** @type {Array<() => void> | null} */
     this.pending = [];
@@ -387,7 +390,7 @@ export class ReHomeClient {
     }
 
     this.#whenSynced(thread, () => {
-      if (!thread.closed) {
+      if (!thread.closed && thread.runVersions.accept(run)) {
         call(thread.handlers.onRunUpdated, run);
       }
     });

@@ -68,6 +68,7 @@
  * @property {number} attempts
  * @property {string} createdAt
  * @property {string} [error]
+ * @property {number} version grows with every change of state; the client passes on only newer ones
  */
 
 /**
