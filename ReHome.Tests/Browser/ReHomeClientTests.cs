@@ -10,12 +10,8 @@ public sealed class ReHomeClientTests(AppFixture fixture, ChromiumFixture chromi
     [Fact]
     public async Task TokenBroadcastsLostInTransitAreReplayedAndEveryTokenIsDeliveredOnceInOrder()
     {
-        using var alice = await fixture.SignInAsync();
-        var threadId = await alice.CreateThreadAsync();
-        var stream = new StreamRef(threadId, "answer");
-        await using var page = await OpenAsync();
-        var client = new ClientHarness(page);
-        Assert.Null(await client.SubscribeAsync(alice.AccessToken, threadId));
+        var (stream, page, client) = await OpenSubscribedAsync();
+        await using var _ = page;
 
         // Lost in the middle (a gap the next live token reveals) and at the very end (only the end event's lastSeq tells).
         await page.Sockets.DropTokensAsync([5, 6, 20, 40]);
@@ -40,12 +36,8 @@ public sealed class ReHomeClientTests(AppFixture fixture, ChromiumFixture chromi
     [Fact]
     public async Task AfterItsSocketDiesTheClientReconnectsResubscribesAndReplaysWhatItMissed()
     {
-        using var alice = await fixture.SignInAsync();
-        var threadId = await alice.CreateThreadAsync();
-        var stream = new StreamRef(threadId, "answer");
-        await using var page = await OpenAsync();
-        var client = new ClientHarness(page);
-        Assert.Null(await client.SubscribeAsync(alice.AccessToken, threadId));
+        var (stream, page, client) = await OpenSubscribedAsync();
+        await using var _ = page;
         await using var producer = await StreamProducer.StartAsync(fixture);
         await producer.EmitAsync(stream, "run-1", 20);
         await client.WaitForTokensAsync(20);
@@ -76,12 +68,8 @@ public sealed class ReHomeClientTests(AppFixture fixture, ChromiumFixture chromi
     [Fact]
     public async Task WhenTheConnectionIsClosedForGoodTheClientStartsItAgainAndReplaysWhatItMissed()
     {
-        using var alice = await fixture.SignInAsync();
-        var threadId = await alice.CreateThreadAsync();
-        var stream = new StreamRef(threadId, "answer");
-        await using var page = await OpenAsync();
-        var client = new ClientHarness(page);
-        Assert.Null(await client.SubscribeAsync(alice.AccessToken, threadId));
+        var (stream, page, client) = await OpenSubscribedAsync();
+        await using var _ = page;
         await using var producer = await StreamProducer.StartAsync(fixture);
         await producer.EmitAsync(stream, "run-1", 10);
         await client.WaitForTokensAsync(10);
@@ -195,6 +183,17 @@ public sealed class ReHomeClientTests(AppFixture fixture, ChromiumFixture chromi
         Assert.Equal("forbidden", refused.Code);
         Assert.StartsWith("forbidden", refused.Message);
         Assert.Equal("forbidden", Assert.Single(await client.ErrorsAsync()).Code);
+    }
+
+    /// <summary>A page whose client has subscribed, as a new user, to a new thread whose stream "answer" the test writes.</summary>
+    private async Task<(StreamRef Stream, BrowserPage Page, ClientHarness Client)> OpenSubscribedAsync()
+    {
+        using var alice = await fixture.SignInAsync();
+        var threadId = await alice.CreateThreadAsync();
+        var page = await OpenAsync();
+        var client = new ClientHarness(page);
+        Assert.Null(await client.SubscribeAsync(alice.AccessToken, threadId));
+        return (new StreamRef(threadId, "answer"), page, client);
     }
 
     private async Task<BrowserPage> OpenAsync()

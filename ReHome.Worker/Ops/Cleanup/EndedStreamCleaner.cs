@@ -39,11 +39,13 @@ internal sealed class EndedStreamCleaner(IConnectionMultiplexer redis, TimeProvi
                 [Keys.Done(stream.Stream), Keys.Seq(stream.Stream), Keys.Log(stream.Stream), Keys.Meta(stream.Stream), Keys.ThreadStreams(stream.Stream.ThreadId)],
                 [cutoff, stream.Stream.StreamId]))).ToArray();
             removals.Execute();
-            await Task.WhenAll(pending.Select(removal => removal.Outcome));
 
-            foreach (var removal in pending.Where(removal => (long)removal.Outcome.Result == CleanupScripts.Removed))
+            foreach (var removal in pending)
             {
-                yield return removal.Stream;
+                if ((long)await removal.Outcome == CleanupScripts.Removed)
+                {
+                    yield return removal.Stream;
+                }
             }
         }
     }

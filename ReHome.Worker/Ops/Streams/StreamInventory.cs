@@ -27,16 +27,20 @@ internal sealed class StreamInventory(IConnectionMultiplexer redis, TimeProvider
                 Active: reads.SortedSetScoreAsync(Keys.Active, stream.Key),
                 RunId: reads.HashGetAsync(Keys.Meta(stream), "runId"))).ToArray();
             reads.Execute();
-            await Task.WhenAll(pending.SelectMany(read => new Task[] { read.Seq, read.Active, read.RunId }));
 
             var now = time.GetUtcNow();
-            live.AddRange(pending
-                .Where(read => read.Seq.Result.HasValue)
-                .Select(read => new LiveStream(
-                    read.Stream,
-                    (long)read.Seq.Result,
-                    (string?)read.RunId.Result,
-                    read.Active.Result is { } lastActivity ? now - DateTimeOffset.FromUnixTimeMilliseconds((long)lastActivity) : null)));
+            foreach (var read in pending)
+            {
+                var (seq, lastActivity, runId) = (await read.Seq, await read.Active, await read.RunId);
+                if (seq.HasValue)
+                {
+                    live.Add(new LiveStream(
+                        read.Stream,
+                        (long)seq,
+                        (string?)runId,
+                        lastActivity is { } activity ? now - DateTimeOffset.FromUnixTimeMilliseconds((long)activity) : null));
+                }
+            }
         }
 
         return live;
@@ -63,24 +67,30 @@ internal sealed class StreamInventory(IConnectionMultiplexer redis, TimeProvider
             Ttl: reads.KeyTimeToLiveAsync(Keys.Done(stream)),
             Live: reads.KeyExistsAsync(Keys.Seq(stream)))).ToArray();
         reads.Execute();
-        await Task.WhenAll(pending.SelectMany(read => new Task[] { read.Done, read.Ttl, read.Live }));
 
+        // One round trip for the whole batch; each await below finds its answer already there.
         var now = time.GetUtcNow();
-        return pending
-            .Where(read => read.Done.Result[0].HasValue)
-            .Select(read =>
+        var ended = new List<EndedStream>(pending.Length);
+        foreach (var read in pending)
+        {
+            var done = await read.Done;
+            var (ttl, live) = (await read.Ttl, await read.Live);
+            if (!done[0].HasValue)
             {
-                var done = read.Done.Result;
-                return new EndedStream(
-                    read.Stream,
-                    (string)done[0]!,
-                    done[1].TryParse(out long lastSeq) ? lastSeq : 0,
-                    done[2].IsNullOrEmpty ? null : (string?)done[2],
-                    done[3].IsNullOrEmpty ? null : (string?)done[3],
-                    done[4].TryParse(out long endedAt) ? now - DateTimeOffset.FromUnixTimeMilliseconds(endedAt) : null,
-                    read.Ttl.Result,
-                    read.Live.Result);
-            })
-            .ToArray();
+                continue;
+            }
+
+            ended.Add(new EndedStream(
+                read.Stream,
+                (string)done[0]!,
+                done[1].TryParse(out long lastSeq) ? lastSeq : 0,
+                done[2].IsNullOrEmpty ? null : (string?)done[2],
+                done[3].IsNullOrEmpty ? null : (string?)done[3],
+                done[4].TryParse(out long endedAt) ? now - DateTimeOffset.FromUnixTimeMilliseconds(endedAt) : null,
+                ttl,
+                live));
+        }
+
+        return ended;
     }
 }
