@@ -1,6 +1,7 @@
 using ReHome.Worker.Agents;
 using ReHome.Worker.Canary;
 using ReHome.Worker.Heartbeat;
+using ReHome.Worker.Outage;
 using ReHome.Worker.Queue;
 using ReHome.Worker.Reaper;
 using ReHome.Worker.Runs;
@@ -22,6 +23,7 @@ public static class WorkerHostingExtensions
 
         var services = builder.Services;
         services.AddOptions<ReaperOptions>().BindConfiguration(ReaperOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<RedisPatience>();
         services.AddSingleton<QueueReader>();
         services.AddSingleton<QueueWakeSignal>();
         services.AddSingleton<RunGenerator>();

@@ -14,6 +14,12 @@ public sealed class QueueOptions
     public const string ConsumerGroup = "workers";
 
     /// <summary>
+    /// The consumer a stopping worker hands its jobs to: they stay pending, idle as if their worker had
+    /// died, so the next worker with a free slot takes them over before new jobs.
+    /// </summary>
+    public const string HandedBackConsumer = "handed-back";
+
+    /// <summary>
     /// Names the queue's keys (<c>ai:queue:{Name}:high</c> …). API and workers must agree; a different
     /// name is a separate lane on the same Redis.
     /// </summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using ReHome.Streaming.Naming;
+using ReHome.Streaming.Redis;
 using StackExchange.Redis;
 
 namespace ReHome.Worker.Heartbeat;
@@ -30,7 +31,7 @@ internal sealed partial class WorkerHeartbeat(
                 var beat = $"{identity.StartedAt.ToUnixTimeMilliseconds()} {time.GetUtcNow().ToUnixTimeMilliseconds()}";
                 await redis.GetDatabase().StringSetAsync(key, beat, expiry);
             }
-            catch (RedisException exception)
+            catch (Exception exception) when (RedisFaults.IsTransient(exception))
             {
                 // Redis is down or restarting: the multiplexer reconnects; keep beating.
                 Log.BeatFailed(logger, exception);
@@ -46,7 +47,7 @@ internal sealed partial class WorkerHeartbeat(
         {
             await redis.GetDatabase().KeyDeleteAsync(StreamNames.Keys.WorkerHeartbeat(identity.Id));
         }
-        catch (RedisException exception)
+        catch (Exception exception) when (RedisFaults.IsTransient(exception))
         {
             Log.BeatFailed(logger, exception);
         }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using ReHome.Streaming.Queue;
 using ReHome.Streaming.Telemetry;
 using ReHome.Worker.Runs;
-using StackExchange.Redis;
+using ReHome.Streaming.Redis;
 
 namespace ReHome.Worker.Queue;
 
@@ -21,6 +21,12 @@ internal sealed partial class QueueConsumer(
     StreamingMetrics metrics,
     ILogger<QueueConsumer> logger) : BackgroundService
 {
+    /// <summary>
+    /// A consumer name that holds no job and has not read for this long belongs to a worker long gone
+    /// (a live one reads every block timeout, at most a minute); removed at each worker start.
+    /// </summary>
+    public static readonly TimeSpan ForgottenConsumerIdle = TimeSpan.FromHours(1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
@@ -40,7 +46,7 @@ internal sealed partial class QueueConsumer(
                 {
                     job = await queue.TryTakeAsync();
                 }
-                catch (RedisException exception)
+                catch (Exception exception) when (RedisFaults.IsTransient(exception))
                 {
                     metrics.Error("queue");
                     Log.TakeFailed(logger, exception);
@@ -64,6 +70,21 @@ internal sealed partial class QueueConsumer(
         }
 
         await Task.WhenAll(running.Keys);
+        await ForgetOwnNameAsync();
+    }
+
+    /// <summary>Every worker start has a consumer name of its own; a stopping worker removes its own (it holds no job now).</summary>
+    private async Task ForgetOwnNameAsync()
+    {
+        try
+        {
+            await queue.RemoveSelfAsync();
+        }
+        catch (Exception exception) when (RedisFaults.IsTransient(exception))
+        {
+            // Redis is away; a later worker's start removes the name once it has been idle long enough.
+            Log.ForgetNameFailed(logger, exception);
+        }
     }
 
     private async Task RunAsync(QueueJob job, SemaphoreSlim slots, CancellationToken stoppingToken)
@@ -72,15 +93,32 @@ internal sealed partial class QueueConsumer(
         {
             await executor.ExecuteAsync(job, stoppingToken);
         }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping while Redis was away: the job stays pending and is taken over after the visibility timeout.
+        }
         catch (Exception exception)
         {
-            // The job stays pending; another worker takes it over after the visibility timeout.
             metrics.Error("worker");
             Log.ExecutionFailed(logger, job.RunId, exception);
+            await HandBackAsync(job);
         }
         finally
         {
             slots.Release();
+        }
+    }
+
+    /// <summary>After an unexpected failure, any worker (this one too) may take the job again at once.</summary>
+    private async Task HandBackAsync(QueueJob job)
+    {
+        try
+        {
+            await queue.HandBackAsync(job);
+        }
+        catch (Exception exception) when (RedisFaults.IsTransient(exception))
+        {
+            // Redis is away: the job stays this worker's, and other workers take it over after the visibility timeout.
         }
     }
 
@@ -91,10 +129,11 @@ internal sealed partial class QueueConsumer(
             try
             {
                 await queue.EnsureGroupsAsync();
+                await queue.RemoveIdleConsumersAsync(ForgottenConsumerIdle);
                 await wake.SubscribeAsync();
                 return;
             }
-            catch (RedisException exception)
+            catch (Exception exception) when (RedisFaults.IsTransient(exception))
             {
                 Log.WaitingForRedis(logger, exception);
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
@@ -110,10 +149,13 @@ internal sealed partial class QueueConsumer(
         [LoggerMessage(311, LogLevel.Warning, "Queue: could not take a job")]
         public static partial void TakeFailed(ILogger logger, Exception exception);
 
-        [LoggerMessage(312, LogLevel.Error, "Run {RunId}: execution failed; its job stays pending for another worker")]
+        [LoggerMessage(312, LogLevel.Error, "Run {RunId}: execution failed; its job is handed back to the queue")]
         public static partial void ExecutionFailed(ILogger logger, string runId, Exception exception);
 
         [LoggerMessage(313, LogLevel.Warning, "Queue: Redis is not reachable yet")]
         public static partial void WaitingForRedis(ILogger logger, Exception exception);
+
+        [LoggerMessage(314, LogLevel.Warning, "Queue: this worker's consumer name could not be removed (Redis is away)")]
+        public static partial void ForgetNameFailed(ILogger logger, Exception exception);
     }
 }

@@ -2,5 +2,9 @@ using StackExchange.Redis;
 
 namespace ReHome.Worker.Queue;
 
-/// <summary>A job taken from the queue: the run to execute, and where its entry sits.</summary>
-internal sealed record QueueJob(string RunId, string Priority, RedisKey QueueKey, RedisValue EntryId, bool TakenOver, DateTimeOffset EnqueuedAt);
+/// <summary>
+/// A job taken from the queue: the run to execute, and where its entry sits. <see cref="TakenAt"/>
+/// (a <see cref="TimeProvider"/> timestamp) is when taking it reset its idle time: the lease's
+/// write window starts there.
+/// </summary>
+internal sealed record QueueJob(string RunId, string Priority, RedisKey QueueKey, RedisValue EntryId, bool TakenOver, DateTimeOffset EnqueuedAt, long TakenAt);

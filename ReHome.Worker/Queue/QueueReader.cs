@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using ReHome.Streaming.Queue;
 using ReHome.Streaming.Runs;
+using ReHome.Streaming.Streams;
 using ReHome.Worker.Heartbeat;
 using StackExchange.Redis;
 using static ReHome.Streaming.Naming.StreamNames;
@@ -56,10 +57,10 @@ internal sealed class QueueReader(IConnectionMultiplexer redis, IOptions<QueueOp
         foreach (var priority in RunPriorities.InOrder)
         {
             var key = Keys.Queue(Name, priority);
-            var takenOver = await Database.StreamAutoClaimAsync(key, Group, identity.Id, idleMs, "0-0", count: 1);
-            if (takenOver.ClaimedEntries is [var stale, ..])
+            var takenOver = await Database.ScriptEvaluateAsync(QueueScripts.TakeOver, [key], [Group, identity.Id, idleMs]);
+            if (!takenOver.IsNull && takenOver.Resp2Type == ResultType.Array)
             {
-                return ToJob(stale, priority, key, takenOver: true);
+                return ToJob((RedisResult[])takenOver!, priority, key);
             }
 
             var fresh = await Database.StreamReadGroupAsync(key, Group, identity.Id, StreamPosition.NewMessages, count: 1);
@@ -72,9 +73,13 @@ internal sealed class QueueReader(IConnectionMultiplexer redis, IOptions<QueueOp
         return null;
     }
 
-    /// <summary>Confirms this worker still works on the job; false when another worker has taken it over.</summary>
-    public async Task<bool> KeepAsync(QueueJob job) =>
-        (long)await Database.ScriptEvaluateAsync(QueueScripts.Keep, [job.QueueKey], [Group, identity.Id, job.EntryId]) == 1;
+    /// <summary>
+    /// Confirms this worker still works on the job, and marks its stream active; false when another
+    /// worker has taken the job over.
+    /// </summary>
+    public async Task<bool> KeepAsync(QueueJob job, StreamRef stream) =>
+        (long)await Database.ScriptEvaluateAsync(
+            QueueScripts.Keep, [job.QueueKey, Keys.Active], [Group, identity.Id, job.EntryId, stream.Key, time.GetUtcNow().ToUnixTimeMilliseconds()]) == 1;
 
     /// <summary>Done with the job: it leaves the queue for good.</summary>
     public Task AcknowledgeAsync(QueueJob job)
@@ -85,14 +90,39 @@ internal sealed class QueueReader(IConnectionMultiplexer redis, IOptions<QueueOp
         return transaction.ExecuteAsync();
     }
 
-    /// <summary>Hands the job back (this worker is stopping): any worker takes it at once, no visibility timeout to wait.</summary>
-    public Task RequeueAsync(QueueJob job)
+    /// <summary>
+    /// Hands the job back (this worker is stopping): the next worker with a free slot takes it over at
+    /// once, before new jobs of its priority, and resumes its stream.
+    /// </summary>
+    public Task HandBackAsync(QueueJob job) =>
+        Database.ScriptEvaluateAsync(
+            QueueScripts.HandBack, [job.QueueKey], [Group, QueueOptions.HandedBackConsumer, job.EntryId, (long)options.Value.VisibilityTimeout.TotalMilliseconds]);
+
+    /// <summary>Forgets consumer names that hold no job and have not read for <paramref name="idleFor"/>: workers long gone.</summary>
+    public async Task<long> RemoveIdleConsumersAsync(TimeSpan idleFor)
     {
-        var transaction = Database.CreateTransaction();
-        _ = transaction.StreamAddAsync(job.QueueKey, [new("runId", job.RunId), new("enqueuedAt", time.GetUtcNow().ToUnixTimeMilliseconds())]);
-        _ = transaction.StreamAcknowledgeAsync(job.QueueKey, Group, job.EntryId);
-        _ = transaction.StreamDeleteAsync(job.QueueKey, [job.EntryId]);
-        return transaction.ExecuteAsync();
+        long removed = 0;
+        foreach (var priority in RunPriorities.InOrder)
+        {
+            removed += (long)await Database.ScriptEvaluateAsync(
+                QueueScripts.RemoveIdleConsumers, [Keys.Queue(Name, priority)], [Group, (long)idleFor.TotalMilliseconds]);
+        }
+
+        return removed;
+    }
+
+    /// <summary>Removes this worker's own consumer name where it holds no job (it is stopping; its name is never used again).</summary>
+    public async Task RemoveSelfAsync()
+    {
+        foreach (var priority in RunPriorities.InOrder)
+        {
+            var key = Keys.Queue(Name, priority);
+            var pending = await Database.StreamPendingMessagesAsync(key, Group, count: 1, consumerName: identity.Id);
+            if (pending.Length == 0)
+            {
+                await Database.StreamDeleteConsumerAsync(key, Group, identity.Id);
+            }
+        }
     }
 
     /// <summary>Moves the job to the dead-letter stream with the reason it could not be done.</summary>
@@ -109,7 +139,19 @@ internal sealed class QueueReader(IConnectionMultiplexer redis, IOptions<QueueOp
         return transaction.ExecuteAsync();
     }
 
-    private static QueueJob ToJob(StreamEntry entry, string priority, RedisKey key, bool takenOver) =>
+    private QueueJob ToJob(RedisResult[] claimed, string priority, RedisKey key)
+    {
+        var fields = (RedisResult[])claimed[1]!;
+        var values = new NameValueEntry[fields.Length / 2];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = new NameValueEntry((string?)fields[2 * i], (RedisValue)fields[(2 * i) + 1]);
+        }
+
+        return ToJob(new StreamEntry((RedisValue)claimed[0], values), priority, key, takenOver: true);
+    }
+
+    private QueueJob ToJob(StreamEntry entry, string priority, RedisKey key, bool takenOver) =>
         new((string?)entry["runId"] ?? string.Empty, priority, key, entry.Id, takenOver,
-            DateTimeOffset.FromUnixTimeMilliseconds(entry["enqueuedAt"].TryParse(out long enqueuedAt) ? enqueuedAt : 0));
+            DateTimeOffset.FromUnixTimeMilliseconds(entry["enqueuedAt"].TryParse(out long enqueuedAt) ? enqueuedAt : 0), time.GetTimestamp());
 }

@@ -5,6 +5,7 @@ using ReHome.Streaming.Queue;
 using ReHome.Streaming.Runs;
 using ReHome.Streaming.Streams;
 using ReHome.Streaming.Telemetry;
+using ReHome.Worker.Outage;
 using ReHome.Worker.Queue;
 using ReHome.Worker.Telemetry;
 
@@ -26,10 +27,12 @@ internal sealed partial class RunExecutor(
     IOptions<QueueOptions> options,
     StreamingMetrics metrics,
     QueueMetrics queueMetrics,
+    RedisPatience patience,
     TimeProvider time,
     ILogger<RunExecutor> logger)
 {
-    private const int MaxReasonLength = 500;
+    /// <summary>How long a stopping worker tries to hand a job back while Redis is away.</summary>
+    private static readonly TimeSpan HandBackPatience = TimeSpan.FromSeconds(5);
 
     public async Task ExecuteAsync(QueueJob job, CancellationToken stopping)
     {
@@ -42,37 +45,37 @@ internal sealed partial class RunExecutor(
     private async Task<string> ExecuteCoreAsync(QueueJob job, CancellationToken stopping)
     {
         var settings = options.Value;
-        if (await runs.GetAsync(job.RunId) is not { } run)
+        if (await patience.ExecuteAsync(_ => runs.GetAsync(job.RunId), stopping) is not { } run)
         {
             Log.RunMissing(logger, job.RunId);
-            await queue.AcknowledgeAsync(job);
+            await patience.ExecuteAsync(_ => queue.AcknowledgeAsync(job), stopping);
             return "dropped";
         }
 
         if (RunStatuses.IsFinal(run.Status))
         {
             // Delivered again after it finished (at-least-once): it is never generated twice.
-            await queue.AcknowledgeAsync(job);
+            await patience.ExecuteAsync(_ => queue.AcknowledgeAsync(job), stopping);
             return "duplicate";
         }
 
-        if (await stops.IsRequestedAsync(run.Id))
+        if (await patience.ExecuteAsync(_ => stops.IsRequestedAsync(run.Id), stopping))
         {
-            return await EndAsync(job, run, RunStatuses.Cancelled, RunCancellation.UserReason);
+            return await EndAsync(job, run, RunStatuses.Cancelled, RunCancellation.UserReason, stopping);
         }
 
         if (settings.MaxAttempts - run.Attempts <= 0)
         {
-            return await DeadLetterAsync(job, run, $"gave up after {run.Attempts} attempts: the workers running it stopped or died", run.Attempts);
+            return await DeadLetterAsync(job, run, $"gave up after {run.Attempts} attempts: the workers running it stopped or died", run.Attempts, stopping);
         }
 
-        await using var lease = new JobLease(job, queue, stops, registry, settings.VisibilityTimeout, stopping);
+        await using var lease = new JobLease(job, run.Stream, queue, stops, registry, settings.VisibilityTimeout, time, stopping);
         var attempts = run.Attempts;
         try
         {
-            await Retries(settings.MaxAttempts - run.Attempts, run.Id).ExecuteAsync(async token =>
+            await Retries(settings.MaxAttempts - run.Attempts, run.Id, lease).ExecuteAsync(async token =>
             {
-                var attempt = await runs.BeginAttemptAsync(run.Id, settings.MaxAttempts);
+                var attempt = await patience.ExecuteAsync(_ => runs.BeginAttemptAsync(run.Id, settings.MaxAttempts), token);
                 attempts = attempt.Attempts;
                 if (!attempt.IsRunning)
                 {
@@ -85,21 +88,18 @@ internal sealed partial class RunExecutor(
                 }
 
                 await events.PublishAsync(run.Id, token);
-                await generator.GenerateAsync(run, token);
+                await generator.GenerateAsync(run, lease, token);
             }, lease.Token);
 
-            return await EndAsync(job, run, RunStatuses.Completed, reason: null);
+            return await EndAsync(job, run, RunStatuses.Completed, reason: null, stopping);
         }
         catch (OperationCanceledException) when (lease.StoppedByUser)
         {
-            return await EndAsync(job, run, RunStatuses.Cancelled, RunCancellation.UserReason);
+            return await EndAsync(job, run, RunStatuses.Cancelled, RunCancellation.UserReason, stopping);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            // Shutting down: hand the job back so another worker resumes it now; its stream stays open.
-            await runs.TransitionAsync(run.Id, RunStatuses.Queued, from: RunStatuses.Running);
-            await queue.RequeueAsync(job);
-            Log.HandedBack(logger, run.Id);
+            await HandBackAsync(job, run);
             return "requeued";
         }
         catch (OperationCanceledException) when (lease.LostToAnotherWorker)
@@ -109,35 +109,62 @@ internal sealed partial class RunExecutor(
         }
         catch (RunNotRunnableException notRunnable) when (notRunnable.Attempt.Outcome == RunStore.AttemptStart.Exhausted)
         {
-            return await DeadLetterAsync(job, run, "out of attempts", notRunnable.Attempt.Attempts);
+            return await DeadLetterAsync(job, run, "out of attempts", notRunnable.Attempt.Attempts, stopping);
         }
         catch (RunNotRunnableException)
         {
-            await queue.AcknowledgeAsync(job);
+            await patience.ExecuteAsync(_ => queue.AcknowledgeAsync(job), stopping);
             return "duplicate";
         }
         catch (StreamEndedException)
         {
             // Someone else ended the stream (the reaper, or this run before a crash): the run ends as its stream did.
-            return await EndAsync(job, run, RunStatuses.Failed, "the stream was ended while the run was writing it");
+            return await EndAsync(job, run, RunStatuses.Failed, "the stream was ended while the run was writing it", stopping);
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (Exception exception)
         {
+            // The provider failed every attempt (a provider timeout included). Users see a reason that
+            // says what happened without the provider's own text; the exception goes to the log.
             metrics.Error("worker");
             Log.AttemptsExhausted(logger, run.Id, attempts, exception);
-            return await DeadLetterAsync(job, run, Reason(exception), attempts);
+            return await DeadLetterAsync(job, run, RunFailureReasons.For(exception), attempts, stopping);
         }
     }
 
-    private ResiliencePipeline Retries(int attemptsLeft, string runId)
+    /// <summary>
+    /// Shutting down: hands the job back so another worker resumes it at once; its stream stays open.
+    /// If Redis is away, the job is taken over after the visibility timeout instead.
+    /// </summary>
+    private async Task HandBackAsync(QueueJob job, AgentRun run)
+    {
+        using var patienceAtShutdown = new CancellationTokenSource(HandBackPatience);
+        try
+        {
+            await patience.ExecuteAsync(_ => runs.TransitionAsync(run.Id, RunStatuses.Queued, from: RunStatuses.Running), patienceAtShutdown.Token);
+            await patience.ExecuteAsync(_ => queue.HandBackAsync(job), patienceAtShutdown.Token);
+            Log.HandedBack(logger, run.Id);
+        }
+        catch (OperationCanceledException)
+        {
+            Log.HandBackFailed(logger, run.Id);
+        }
+    }
+
+    private ResiliencePipeline Retries(int attemptsLeft, string runId, JobLease lease)
     {
         var pipeline = new ResiliencePipelineBuilder();
         if (attemptsLeft > 1)
         {
             pipeline.AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(exception =>
-                    exception is not (OperationCanceledException or RunNotRunnableException or StreamEndedException)),
+                // A provider failure, a provider timeout among them (cancelled, but not by the lease);
+                // not a stop, a takeover or a shutdown, and never Redis being away (RedisPatience waits for it).
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(exception => exception switch
+                {
+                    OperationCanceledException => !lease.Token.IsCancellationRequested,
+                    RunNotRunnableException or StreamEndedException => false,
+                    _ => true,
+                }),
                 MaxRetryAttempts = attemptsLeft - 1,
                 // Exponential from Queue:RetryDelay, ±20 % so jobs failing together do not retry in lockstep,
                 // and never shorter than 80 % of the step (Polly's own jitter may go far below the base).
@@ -155,14 +182,18 @@ internal sealed partial class RunExecutor(
     }
 
     /// <returns>The outcome: the run's final status, or <c>dead_lettered</c>.</returns>
-    private async Task<string> EndAsync(QueueJob job, AgentRun run, string status, string? reason, int? deadLetterAfterAttempts = null)
+    /// <remarks>
+    /// Each step waits out a Redis outage. If the worker stops meanwhile, the job stays pending and the
+    /// worker that takes it over finishes the ending: every step is safe to do twice.
+    /// </remarks>
+    private async Task<string> EndAsync(QueueJob job, AgentRun run, string status, string? reason, CancellationToken stopping, int? deadLetterAfterAttempts = null)
     {
-        var ended = status switch
+        var ended = await patience.ExecuteAsync(token => status switch
         {
-            RunStatuses.Completed => await streaming.CompleteAsync(run.Stream, run.Id),
-            RunStatuses.Cancelled => await streaming.CancelAsync(run.Stream, run.Id, reason ?? RunCancellation.UserReason),
-            _ => await streaming.FailAsync(run.Stream, run.Id, reason ?? "failed"),
-        };
+            RunStatuses.Completed => streaming.CompleteAsync(run.Stream, run.Id, token),
+            RunStatuses.Cancelled => streaming.CancelAsync(run.Stream, run.Id, reason ?? RunCancellation.UserReason, token),
+            _ => streaming.FailAsync(run.Stream, run.Id, reason ?? "failed", token),
+        }, stopping);
 
         // A stream ended by someone else (the reaper) decides: the run ends as its stream did.
         var runStatus = ended.Status switch
@@ -171,27 +202,25 @@ internal sealed partial class RunExecutor(
             StreamStatuses.Cancelled => RunStatuses.Cancelled,
             _ => RunStatuses.Failed,
         };
-        await runs.TransitionAsync(run.Id, runStatus, runStatus == RunStatuses.Completed ? null : ended.Reason ?? reason);
+        await patience.ExecuteAsync(
+            _ => runs.TransitionAsync(run.Id, runStatus, runStatus == RunStatuses.Completed ? null : ended.Reason ?? reason), stopping);
         if (deadLetterAfterAttempts is { } attempts)
         {
-            await queue.DeadLetterAsync(job, reason ?? "failed", attempts);
+            await patience.ExecuteAsync(_ => queue.DeadLetterAsync(job, reason ?? "failed", attempts), stopping);
             Log.DeadLettered(logger, run.Id, attempts, reason ?? "failed");
         }
         else
         {
-            await queue.AcknowledgeAsync(job);
+            await patience.ExecuteAsync(_ => queue.AcknowledgeAsync(job), stopping);
         }
 
-        await events.PublishAsync(run.Id);
+        await events.PublishAsync(run.Id, CancellationToken.None);
         Log.Ended(logger, run.Id, runStatus, ended.LastSeq);
         return deadLetterAfterAttempts is null ? runStatus : "dead_lettered";
     }
 
-    private Task<string> DeadLetterAsync(QueueJob job, AgentRun run, string reason, int attempts) =>
-        EndAsync(job, run, RunStatuses.Failed, reason, deadLetterAfterAttempts: attempts);
-
-    private static string Reason(Exception exception) =>
-        exception.Message.Length <= MaxReasonLength ? exception.Message : exception.Message[..MaxReasonLength];
+    private Task<string> DeadLetterAsync(QueueJob job, AgentRun run, string reason, int attempts, CancellationToken stopping) =>
+        EndAsync(job, run, RunStatuses.Failed, reason, stopping, deadLetterAfterAttempts: attempts);
 
     private static partial class Log
     {
@@ -215,5 +244,8 @@ internal sealed partial class RunExecutor(
 
         [LoggerMessage(306, LogLevel.Warning, "Run {RunId} was taken over by another worker; this one stops working on it")]
         public static partial void LostToAnotherWorker(ILogger logger, string runId);
+
+        [LoggerMessage(307, LogLevel.Warning, "Run {RunId} could not be handed back (Redis is away); another worker takes it over after the visibility timeout")]
+        public static partial void HandBackFailed(ILogger logger, string runId);
     }
 }
