@@ -59,6 +59,29 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
             await context.Response.WriteAsync("data: [DONE]\n\n", context.RequestAborted);
         });
 
+    /// <summary>
+    /// The first request gets the first chunk, then silence for <paramref name="stall"/> (a provider that
+    /// hangs mid-reply); later requests stream every chunk.
+    /// </summary>
+    public static Task<FakeOpenAIServer> StallingOnceAsync(IReadOnlyList<string> chunks, TimeSpan stall) =>
+        StartAsync(async (context, server) =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            await WriteEventAsync(context, Chunk(new { role = "assistant", content = "" }, finishReason: null));
+            for (var i = 0; i < chunks.Count; i++)
+            {
+                if (i == 1 && server.Requests.Count == 1)
+                {
+                    await Task.Delay(stall, context.RequestAborted);
+                }
+
+                await WriteEventAsync(context, Chunk(new { content = chunks[i] }, finishReason: null));
+            }
+
+            await WriteEventAsync(context, Chunk(new { }, finishReason: "stop"));
+            await context.Response.WriteAsync("data: [DONE]\n\n", context.RequestAborted);
+        });
+
     public static Task<FakeOpenAIServer> FailingAsync(int statusCode) =>
         StartAsync(async (context, _) =>
         {

@@ -36,7 +36,11 @@ public sealed class WorkerLane : IAsyncDisposable
     }
 
     /// <summary>Starts a worker on this lane; <paramref name="settings"/> override its configuration (Agent:…, Queue:…, Reaper:…).</summary>
-    public async Task<IServiceProvider> StartWorkerAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    public async Task<IServiceProvider> StartWorkerAsync(IReadOnlyDictionary<string, string?>? settings = null) =>
+        (await StartWorkerHostAsync(settings)).Services;
+
+    /// <summary>Like <see cref="StartWorkerAsync"/>, with the host, so a test can stop this worker (shut down gracefully) before the others.</summary>
+    public async Task<WorkerLikeHost> StartWorkerHostAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {
         var all = new Dictionary<string, string?>(ApiReplica.SettingsLike(_fixture.RedisConnectionString))
         {
@@ -51,7 +55,7 @@ public sealed class WorkerLane : IAsyncDisposable
 
         var host = await WorkerLikeHost.StartAsync(_fixture.RedisConnectionString, builder => builder.AddReHomeWorker(), all);
         _workers.Add(host);
-        return host.Services;
+        return host;
     }
 
     public Task<UserSession> SignInAsync(string? userId = null) => UserSession.SignInAsync(Api.BaseAddress, userId);

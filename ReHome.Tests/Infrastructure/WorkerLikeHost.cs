@@ -14,6 +14,7 @@ namespace ReHome.Tests.Infrastructure;
 public sealed class WorkerLikeHost : IAsyncDisposable
 {
     private readonly IHost _host;
+    private bool _stopped;
 
     private WorkerLikeHost(IHost host) => _host = host;
 
@@ -37,8 +38,15 @@ public sealed class WorkerLikeHost : IAsyncDisposable
         return new WorkerLikeHost(host);
     }
 
+    /// <summary>Stops the host gracefully (as SIGTERM does); a second call does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
         await _host.StopAsync();
         _host.Dispose();
     }

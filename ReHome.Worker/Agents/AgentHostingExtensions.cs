@@ -37,6 +37,7 @@ internal static class AgentHostingExtensions
                 Endpoint = openAI.Endpoint,
                 // ReHome retries whole attempts with its own back-off (Queue:MaxAttempts); no second layer here.
                 RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
+                NetworkTimeout = openAI.Timeout,
             });
         return client.GetChatClient(openAI.Model).AsIChatClient();
     }

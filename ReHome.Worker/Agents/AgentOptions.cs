@@ -40,6 +40,8 @@ public sealed class OfflineProviderOptions
 /// <summary>An OpenAI-compatible chat completions endpoint: OpenAI, Azure OpenAI (v1 API), Ollama, vLLM.</summary>
 public sealed class OpenAIProviderOptions
 {
+    public static readonly TimeSpan MinTimeout = TimeSpan.FromMilliseconds(100), MaxTimeout = TimeSpan.FromMinutes(30);
+
     /// <summary>The API base address, for example https://api.openai.com/v1 or http://localhost:11434/v1 (Ollama).</summary>
     public Uri? Endpoint { get; set; }
 
@@ -48,4 +50,10 @@ public sealed class OpenAIProviderOptions
 
     /// <summary>The API key; local servers such as Ollama accept any value, so it may be left empty.</summary>
     public string? ApiKey { get; set; }
+
+    /// <summary>
+    /// Longest wait for the provider's next network step — the answer's start, then each piece of the
+    /// streamed reply. A provider silent for longer fails the attempt, which is retried (Queue:MaxAttempts).
+    /// </summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(100);
 }

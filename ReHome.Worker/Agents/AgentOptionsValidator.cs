@@ -28,6 +28,11 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             errors.Add("Agent:OpenAI:Model must be set when Agent:Provider is OpenAI (for example gpt-4o-mini).");
         }
 
+        if (options.OpenAI.Timeout < OpenAIProviderOptions.MinTimeout || options.OpenAI.Timeout > OpenAIProviderOptions.MaxTimeout)
+        {
+            errors.Add($"Agent:OpenAI:Timeout must be between {OpenAIProviderOptions.MinTimeout} and {OpenAIProviderOptions.MaxTimeout} (for example 00:01:40).");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }
