@@ -41,4 +41,37 @@ public sealed class ReaperTests(AppFixture fixture)
             "ai:seq:* returning to zero");
         Assert.Equal(0, live);
     }
+
+    [Fact]
+    public async Task TheReaperLeavesAloneAStreamWhoseRunWaitsToBeTakenOverAndTheRunCompletes()
+    {
+        await using var lane = WorkerLane.Start(fixture);
+        using var alice = await lane.SignInAsync();
+        var threadId = await alice.CreateThreadAsync();
+        var (connection, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
+        await using var _ = connection;
+        var run = await alice.CreateRunAsync(threadId, "resume me");
+
+        // A worker took the job, wrote three tokens and died.
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(fixture.RedisConnectionString);
+        var queue = $"ai:queue:{lane.QueueName}:default";
+        await redis.GetDatabase().StreamCreateConsumerGroupAsync(queue, ReHome.Streaming.Queue.QueueOptions.ConsumerGroup, StreamPosition.Beginning, createStream: true);
+        await redis.GetDatabase().StreamReadGroupAsync(queue, ReHome.Streaming.Queue.QueueOptions.ConsumerGroup, "dead-worker", StreamPosition.NewMessages, count: 1);
+        await redis.GetDatabase().HashSetAsync($"ai:run:{run.Id}", [new("status", "running"), new("attempts", 1)]);
+        await using (var producer = await StreamProducer.StartAsync(fixture))
+        {
+            await producer.EmitAsync(new StreamRef(threadId, run.StreamId), run.Id, 3);
+        }
+
+        await lane.StartWorkerAsync(new Dictionary<string, string?>
+        {
+            ["Reaper:IdleThreshold"] = "00:00:01",
+            ["Reaper:Interval"] = "00:00:00.200",
+            ["Queue:VisibilityTimeout"] = "00:00:04",
+        });
+        await receiver.WaitForEndedAsync(run.StreamId, TestTimeouts.Default);
+
+        Assert.Equal(StreamStatuses.Completed, receiver.Ended(run.StreamId)!.Status);
+        Assert.Equal(("completed", 20L), ((await alice.GetRunAsync(threadId, run.Id)).Status, (await alice.GetRunAsync(threadId, run.Id)).LastSeq));
+    }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using ReHome.Streaming.Contracts;
+using ReHome.Streaming.Runs;
 using ReHome.Streaming.Streams;
 using ReHome.Streaming.Telemetry;
 using StackExchange.Redis;
@@ -12,24 +13,52 @@ namespace ReHome.Worker.Reaper;
 /// status <c>aborted</c> with the reason, <c>ai:seq</c> gone, subscribers told. Safe with many workers
 /// reaping at once: each abort checks the stream is still idle and still live in the same Redis step.
 /// </summary>
+/// <remarks>
+/// A stream written by a run that has not finished is the queue's, not the reaper's: while its worker
+/// lives, the worker's lease keeps the stream active; when the worker died or stopped, the job waits
+/// to be taken over (a dead worker's after the visibility timeout, a handed-back one at the next free
+/// slot) and the run resumes its stream. Aborting it would fail a run that was about to resume.
+/// </remarks>
 internal sealed partial class StuckStreamReaper(
-    IConnectionMultiplexer redis, StreamingService streaming, IOptions<ReaperOptions> options, TimeProvider time, StreamingMetrics metrics, ILogger<StuckStreamReaper> logger)
+    IConnectionMultiplexer redis,
+    StreamingService streaming,
+    StreamLog streams,
+    RunStore runs,
+    IOptions<ReaperOptions> options, TimeProvider time, StreamingMetrics metrics, ILogger<StuckStreamReaper> logger)
 {
     public sealed record StuckStream(StreamRef Stream, TimeSpan Idle);
 
-    /// <summary>Live streams idle longer than the threshold, longest idle first.</summary>
+    /// <summary>Live streams idle longer than the threshold whose run (if any) has finished or is gone, longest idle first.</summary>
     public async Task<IReadOnlyList<StuckStream>> FindAsync()
     {
         var now = time.GetUtcNow();
         var idleBefore = now - options.Value.IdleThreshold;
         var entries = await redis.GetDatabase().SortedSetRangeByScoreWithScoresAsync(Keys.Active, double.NegativeInfinity, idleBefore.ToUnixTimeMilliseconds());
-        return entries
+        var idle = entries
             .Select(entry => StreamRef.TryParseKey((string)entry.Element!, out var stream)
                 ? new StuckStream(stream, now - DateTimeOffset.FromUnixTimeMilliseconds((long)entry.Score))
                 : null)
             .OfType<StuckStream>()
             .ToArray();
+
+        var stuck = new List<StuckStream>(idle.Length);
+        foreach (var candidate in idle)
+        {
+            if (!await IsAwaitingItsRunAsync(candidate.Stream))
+            {
+                stuck.Add(candidate);
+            }
+        }
+
+        return stuck;
     }
+
+    /// <summary>True when the stream's run has not finished: the queue resumes it (see the remarks).</summary>
+    private async Task<bool> IsAwaitingItsRunAsync(StreamRef stream) =>
+        (await streams.GetStateAsync(stream)).RunId is { Length: > 0 } runId
+        && await runs.GetAsync(runId) is { } run
+        && run.Stream == stream
+        && !RunStatuses.IsFinal(run.Status);
 
     /// <summary>Aborts every stuck stream (or only lists them with <paramref name="dryRun"/>); returns those this call aborted.</summary>
     public async Task<IReadOnlyList<StreamEndedEvent>> ReapAsync(bool dryRun, CancellationToken cancellationToken = default)
