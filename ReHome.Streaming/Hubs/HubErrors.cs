@@ -27,6 +27,9 @@ public static class HubErrors
 
     public static HubException Invalid(string argument, string rule) => new($"{InvalidArgumentCode}: {argument} {rule}");
 
+    public static HubException ArgumentsDoNotBind(string method) =>
+        new($"{InvalidArgumentCode}: the arguments do not fit {method} (their number, or a value's type or range)");
+
     /// <summary>The code of a refusal made here, or null for any other exception (a failure of the server).</summary>
     public static string? CodeOf(Exception? exception) =>
         exception is HubException { Message: var message }
