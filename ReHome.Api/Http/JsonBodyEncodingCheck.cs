@@ -36,14 +36,18 @@ internal sealed class JsonBodyEncodingCheck(RequestDelegate next, IProblemDetail
             return;
         }
 
-        request.EnableBuffering();
-        if (!await IsValidUtf8Async(request.Body, context.RequestAborted))
+        // The body is at most HttpHostingExtensions.MaxRequestBodyBytes: Kestrel answers 413 while this reads a larger one.
+        var body = new MemoryStream();
+        context.Response.RegisterForDispose(body);
+        await request.Body.CopyToAsync(body, context.RequestAborted);
+        if (!Utf8.IsValid(body.GetBuffer().AsSpan(0, (int)body.Length)))
         {
             await RefuseAsync(context, StatusCodes.Status400BadRequest, "The request could not be read", "The body is not valid UTF-8.");
             return;
         }
 
-        request.Body.Position = 0;
+        body.Position = 0;
+        request.Body = body;
         await next(context);
     }
 
@@ -59,14 +63,6 @@ internal sealed class JsonBodyEncodingCheck(RequestDelegate next, IProblemDetail
         {
             return false;
         }
-    }
-
-    private static async Task<bool> IsValidUtf8Async(Stream body, CancellationToken cancellationToken)
-    {
-        // The body is at most HttpHostingExtensions.MaxRequestBodyBytes: Kestrel answers 413 while this reads a larger one.
-        using var buffer = new MemoryStream();
-        await body.CopyToAsync(buffer, cancellationToken);
-        return Utf8.IsValid(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
     }
 
     private async Task RefuseAsync(HttpContext context, int status, string title, string detail)
