@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReHome.Streaming.Health;
 using ReHome.Streaming.Hubs;
@@ -35,11 +36,16 @@ public static class StreamingHostingExtensions
         services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<HubLimitsOptions>().BindConfiguration(HubLimitsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
-        services.AddSignalR()
+        services.AddSignalR(hub => hub.AddFilter<HubRefusalFilter>())
             .AddJsonProtocol(json => json.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, StreamingJsonContext.Default))
             .AddMessagePackProtocol()
             .AddRedisBackplane();
         PlainHubErrorsProtocol.DecorateAll(services);
+        // Coded hub refusals are the client's doing: the filter logs them at Debug and counts them per user;
+        // SignalR's error entries for them are dropped.
+        services.AddSingleton<HubRefusalFilter>();
+        services.AddSingleton<HubRefusalLimiter>();
+        builder.Logging.AddSampler(new HubRefusalLogSampler());
         services.AddOptions<HubOptions>().Configure<IOptions<HubLimitsOptions>>((hub, limits) =>
             hub.MaximumReceiveMessageSize = limits.Value.MaximumReceiveMessageSize);
 

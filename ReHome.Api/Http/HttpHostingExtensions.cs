@@ -12,7 +12,8 @@ internal static class HttpHostingExtensions
 
     /// <summary>
     /// JSON (source-generated), RFC 7807 problem details for every client error — including the
-    /// empty 4xx answers of routing and binding — and CORS from <c>Hub:AllowedOrigins</c>.
+    /// empty 4xx answers of routing and binding, and JSON bodies that are not readable text
+    /// (<see cref="JsonBodyEncodingCheck"/>) — and CORS from <c>Hub:AllowedOrigins</c>.
     /// </summary>
     public static IHostApplicationBuilder AddReHomeHttp(this IHostApplicationBuilder builder)
     {
@@ -39,6 +40,7 @@ internal static class HttpHostingExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseCors();
+        app.UseMiddleware<JsonBodyEncodingCheck>();
         return app;
     }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using ReHome.Streaming.Auth;
@@ -54,9 +53,11 @@ public sealed class AgentHub(
         await Groups.RemoveFromGroupAsync(Context.ConnectionId, StreamNames.Groups.Thread(threadId), Context.ConnectionAborted);
     }
 
-    /// <summary>Streams every token of the stream's log with seq greater than <paramref name="afterSeq"/>, in order, then completes.</summary>
-    public async IAsyncEnumerable<TokenEvent> Replay(
-        string threadId, string streamId, long afterSeq, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// Streams every token of the stream's log with seq greater than <paramref name="afterSeq"/>, in order, then completes.
+    /// The checks run before the stream starts, so a refusal is the invocation's error (and passes <see cref="HubRefusalFilter"/>).
+    /// </summary>
+    public async Task<IAsyncEnumerable<TokenEvent>> Replay(string threadId, string streamId, long afterSeq)
     {
         if (!Ids.IsValid(streamId))
         {
@@ -69,10 +70,8 @@ public sealed class AgentHub(
         }
 
         var thread = await AuthorizeAsync(threadId);
-        await foreach (var token in streams.ReplayAsync(new StreamRef(thread.Id, streamId), afterSeq, cancellationToken))
-        {
-            yield return token;
-        }
+        // SignalR passes the invocation's cancellation to the enumerator.
+        return streams.ReplayAsync(new StreamRef(thread.Id, streamId), afterSeq);
     }
 
     /// <summary>The user pressed stop: the request is recorded and published to the worker running the run.</summary>

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.ExceptionServices;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
@@ -25,8 +26,26 @@ internal sealed class PlainHubErrorsProtocol(IHubProtocol inner) : IHubProtocol
 
     public bool IsVersionSupported(int version) => inner.IsVersionSupported(version);
 
-    public bool TryParseMessage(ref ReadOnlySequence<byte> input, IInvocationBinder binder, [NotNullWhen(true)] out HubMessage? message) =>
-        inner.TryParseMessage(ref input, binder, out message);
+    /// <summary>
+    /// Arguments that do not bind (a string for a number, a number beyond <see cref="long.MaxValue"/>, a
+    /// missing one) are the client's error: SignalR would answer a generic "error on the server", so the
+    /// failure is given as an <c>invalid_argument</c> refusal. An unknown method keeps SignalR's own answer.
+    /// </summary>
+    public bool TryParseMessage(ref ReadOnlySequence<byte> input, IInvocationBinder binder, [NotNullWhen(true)] out HubMessage? message)
+    {
+        if (!inner.TryParseMessage(ref input, binder, out message))
+        {
+            return false;
+        }
+
+        if (message is InvocationBindingFailureMessage { BindingFailure.SourceException: not HubException } failure)
+        {
+            message = new InvocationBindingFailureMessage(
+                failure.InvocationId, failure.Target, ExceptionDispatchInfo.Capture(HubErrors.ArgumentsDoNotBind(failure.Target)));
+        }
+
+        return true;
+    }
 
     public void WriteMessage(HubMessage message, IBufferWriter<byte> output) => inner.WriteMessage(Plain(message), output);
 

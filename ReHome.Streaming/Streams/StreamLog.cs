@@ -37,6 +37,11 @@ public sealed class StreamLog(IConnectionMultiplexer redis, IOptions<StreamingOp
     {
         ArgumentOutOfRangeException.ThrowIfNegative(afterSeq);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        if (afterSeq == long.MaxValue)
+        {
+            // No seq is greater, and afterSeq + 1 would overflow into an id Redis refuses.
+            return [];
+        }
 
         var database = redis.GetDatabase();
         runId ??= (string?)await database.HashGetAsync(Keys.Meta(stream), "runId") ?? string.Empty;

@@ -16,16 +16,24 @@ namespace ReHome.Tests.Infrastructure;
 public sealed class ApiReplica : WebApplicationFactory<api::Program>
 {
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly Action<IWebHostBuilder>? _configure;
 
-    private ApiReplica(IReadOnlyDictionary<string, string?> settings) => _settings = settings;
+    private ApiReplica(IReadOnlyDictionary<string, string?> settings, Action<IWebHostBuilder>? configure)
+    {
+        _settings = settings;
+        _configure = configure;
+    }
 
     public Uri BaseAddress =>
         new(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
-    /// <summary>Starts a replica; <paramref name="settings"/> are configuration keys (<c>Auth:SigningKeys:0:Key</c> …).</summary>
-    public static ApiReplica Start(IReadOnlyDictionary<string, string?> settings)
+    /// <summary>
+    /// Starts a replica; <paramref name="settings"/> are configuration keys (<c>Auth:SigningKeys:0:Key</c> …),
+    /// <paramref name="configure"/> anything more (a logger provider that captures what it logs …).
+    /// </summary>
+    public static ApiReplica Start(IReadOnlyDictionary<string, string?> settings, Action<IWebHostBuilder>? configure = null)
     {
-        var replica = new ApiReplica(settings);
+        var replica = new ApiReplica(settings, configure);
         replica.UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
         replica.StartServer();
         return replica;
@@ -48,5 +56,6 @@ public sealed class ApiReplica : WebApplicationFactory<api::Program>
         }
 
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        _configure?.Invoke(builder);
     }
 }
