@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using ReHome.Streaming.Contracts;
 using ReHome.Tests.Infrastructure;
 using StackExchange.Redis;
@@ -114,6 +115,21 @@ public sealed class ThreadPagingAndLimitTests(AppFixture fixture) : IAsyncLifeti
         Assert.Equal(429, problem.GetProperty("status").GetInt32());
         Assert.InRange(refused.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         Assert.NotEmpty(bobsThread);
+    }
+
+    [Theory]
+    [InlineData("Runs:Retention", "00:00:00", "Retention")]
+    [InlineData("Threads:MaxCreatedPerUser", "0", "MaxCreatedPerUser")]
+    [InlineData("Threads:RunsPageSize", "501", "RunsPageSize")]
+    [InlineData("Queue:DeadLetterMaxLength", "5", "DeadLetterMaxLength")]
+    public void TheApiDoesNotStartWithABadRetentionOrLimitSettingAndNamesIt(string key, string value, string named)
+    {
+        var settings = ApiReplica.SettingsLike(fixture.RedisConnectionString);
+        settings[key] = value;
+
+        var error = Assert.Throws<OptionsValidationException>(() => ApiReplica.Start(settings).Dispose());
+
+        Assert.Contains(named, error.Message);
     }
 
     /// <summary>Every page of the thread's runs, newest page first, following the cursor.</summary>
