@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using ReHome.Streaming.Contracts;
+using ReHome.Streaming.Streams;
 using ReHome.Tests.Infrastructure;
 using StackExchange.Redis;
 using static ReHome.Streaming.Naming.StreamNames;
@@ -76,6 +76,28 @@ public sealed class ThreadPagingAndLimitTests(AppFixture fixture) : IAsyncLifeti
         var paged = pages.SelectMany(page => page.Runs).Select(run => run.Id).ToArray();
         Assert.Equal([2, 2, 1], pages.Select(page => page.Runs.Count));
         Assert.Equal(created.Order(StringComparer.Ordinal), paged.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task StreamStatesReadTogetherComeBackInTheOrderAskedEachWithItsOwnState()
+    {
+        await using var producer = await StreamProducer.StartAsync(fixture);
+        using var alice = await fixture.SignInAsync();
+        var threadId = await alice.CreateThreadAsync();
+        StreamRef live = new(threadId, "live"), ended = new(threadId, "ended"), unknown = new(threadId, "unknown");
+        await producer.EmitAsync(live, "run_live", 3);
+        await producer.EmitAsync(ended, "run_ended", 2);
+        await producer.Streaming.FailAsync(ended, "run_ended", "it broke");
+
+        var states = await producer.Log.GetStatesAsync([unknown, ended, live, ended]);
+        await producer.Streaming.CompleteAsync(live, "run_live");
+
+        Assert.Equal([unknown, ended, live, ended], states.Select(state => state.Stream));
+        Assert.Equal((StreamStatuses.Unknown, 0L, (string?)null), (states[0].Status, states[0].LastSeq, states[0].RunId));
+        Assert.Equal((StreamStatuses.Failed, 2L, "run_ended", "it broke"), (states[1].Status, states[1].LastSeq, states[1].RunId, states[1].Reason));
+        Assert.Equal((StreamStatuses.Streaming, 3L, "run_live"), (states[2].Status, states[2].LastSeq, states[2].RunId));
+        Assert.Equal(states[1], states[3]);
+        Assert.Empty(await producer.Log.GetStatesAsync([]));
     }
 
     [Theory]

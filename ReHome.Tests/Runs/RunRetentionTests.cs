@@ -52,6 +52,8 @@ public sealed class RunRetentionTests(AppFixture fixture) : IAsyncLifetime
         Assert.All(receiver.Received, token => Assert.Equal(second.Id, token.RunId));
         Assert.Equal(Enumerable.Range(1, 20).Select(seq => (long)seq), log.Tokens.Select(token => token.Seq));
         Assert.StartsWith("You asked: \"second question\".", string.Concat(log.Tokens.Select(token => token.Token)));
+        var thread = await ThreadPages.GetAsync(alice, threadId);
+        Assert.Equal([(first.Id, RunStatuses.Completed, 20L), (second.Id, RunStatuses.Completed, 20L)], thread.Runs.Select(run => (run.Id, run.Status, run.LastSeq)));
     }
 
     [Fact]
