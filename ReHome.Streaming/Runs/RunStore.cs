@@ -65,6 +65,7 @@ public sealed class RunStore(IConnectionMultiplexer redis, IOptions<QueueOptions
     public async Task<bool> TransitionAsync(string runId, string status, string? error = null, string? from = null)
     {
         var database = redis.GetDatabase();
+        // The script is given its thread's keys (they expire with the thread's last run): read the thread id first; it never changes.
         if ((string?)await database.HashGetAsync(Keys.Run(runId), "threadId") is not { Length: > 0 } threadId)
         {
             return false;
