@@ -34,6 +34,8 @@ public static class StreamingHostingExtensions
         services.AddOptions<StreamingOptions>().BindConfiguration(StreamingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ThreadActionLimitOptions>().BindConfiguration(ThreadActionLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RunOptions>().BindConfiguration(RunOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ThreadOptions>().BindConfiguration(ThreadOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<HubLimitsOptions>().BindConfiguration(HubLimitsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSignalR(hub => hub.AddFilter<HubRefusalFilter>())
@@ -58,6 +60,8 @@ public static class StreamingHostingExtensions
         services.AddSingleton<ThreadActionLimiter>();
         services.AddSingleton<RunCancellation>();
         services.AddSingleton<RunStore>();
+        services.AddSingleton<RunIndex>();
+        services.AddSingleton<ThreadCreationLimiter>();
         services.AddSingleton<RunEvents>();
         return builder;
     }

@@ -19,12 +19,12 @@ internal static class ApiProblems
     public static ProblemHttpResult NotFound(string title, string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: title, detail: detail);
 
-    public static ProblemHttpResult RateLimited(HttpContext context, RateLimitDecision decision)
+    public static ProblemHttpResult RateLimited(HttpContext context, RateLimitDecision decision, string title = "Too many actions on this thread")
     {
         context.Response.Headers.RetryAfter = decision.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return TypedResults.Problem(
             statusCode: StatusCodes.Status429TooManyRequests,
-            title: "Too many actions on this thread",
+            title: title,
             detail: $"Retry after {decision.RetryAfterSeconds} s.");
     }
 }

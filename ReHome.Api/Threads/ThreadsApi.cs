@@ -1,4 +1,6 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using ReHome.Api.Http;
 using ReHome.Streaming.Auth;
 using ReHome.Streaming.Contracts;
@@ -10,7 +12,12 @@ namespace ReHome.Api.Threads;
 
 internal sealed record CreateThreadRequest(string? Title);
 
-internal sealed record ThreadResponse(string Id, string? Title, DateTimeOffset CreatedAt, IReadOnlyList<RunView>? Runs)
+/// <summary>
+/// A thread. <see cref="Runs"/> holds the newest runs (at most <c>runsLimit</c>), oldest first; with
+/// <see cref="HasMoreRuns"/>, <see cref="NextRunsCursor"/> passed as <c>runsBefore</c> reads the older ones.
+/// </summary>
+internal sealed record ThreadResponse(
+    string Id, string? Title, DateTimeOffset CreatedAt, IReadOnlyList<RunView>? Runs, bool HasMoreRuns = false, string? NextRunsCursor = null)
 {
     public static ThreadResponse From(AgentThread thread, IReadOnlyList<RunView>? runs) => new(thread.Id, thread.Title, thread.CreatedAt, runs);
 }
@@ -21,6 +28,7 @@ internal static class ThreadsApi
     {
         routes.MapPost("/api/threads", CreateAsync)
             .RequireAuthorization()
+            .AddEndpointFilter<ThreadCreationLimitFilter>()
             .WithTags("Threads");
 
         routes.MapThreadGroup("Threads").MapGet("/", GetAsync);
@@ -40,15 +48,31 @@ internal static class ThreadsApi
         return TypedResults.Created($"/api/threads/{thread.Id}", ThreadResponse.From(thread, runs: []));
     }
 
-    private static async Task<Ok<ThreadResponse>> GetAsync(HttpContext context, RunStore runs, StreamLog streams)
+    /// <summary>The thread with a page of its runs: the newest <c>runsLimit</c>, or those before <c>runsBefore</c>.</summary>
+    private static async Task<Results<Ok<ThreadResponse>, ValidationProblem>> GetAsync(
+        string? runsLimit, string? runsBefore, HttpContext context, RunIndex runs, StreamLog streams, IOptions<ThreadOptions> options)
     {
-        var thread = ThreadAccessFilter.Current(context);
-        var views = new List<RunView>();
-        foreach (var run in await runs.ListForThreadAsync(thread.Id))
+        var limit = options.Value.RunsPageSize;
+        if (runsLimit is not null && (!int.TryParse(runsLimit, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > ThreadOptions.MaxRunsPageSize))
         {
-            views.Add(run.ToView((await streams.GetStateAsync(run.Stream)).LastSeq));
+            return ApiProblems.Invalid("runsLimit", $"must be a whole number from 1 to {ThreadOptions.MaxRunsPageSize}");
         }
 
-        return TypedResults.Ok(ThreadResponse.From(thread, views));
+        RunsCursor? before = null;
+        if (runsBefore is not null)
+        {
+            if (!RunsCursor.TryParse(runsBefore, out var cursor))
+            {
+                return ApiProblems.Invalid("runsBefore", "must be a nextRunsCursor this API returned");
+            }
+
+            before = cursor;
+        }
+
+        var thread = ThreadAccessFilter.Current(context);
+        var page = await runs.ListPageAsync(thread.Id, before, limit);
+        var states = await streams.GetStatesAsync(page.Runs.Select(run => run.Stream));
+        var views = page.Runs.Select((run, i) => run.ToView(states[i].LastSeq)).ToArray();
+        return TypedResults.Ok(ThreadResponse.From(thread, views) with { HasMoreRuns = page.HasMore, NextRunsCursor = page.Next?.ToString() });
     }
 }

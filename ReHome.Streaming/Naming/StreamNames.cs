@@ -46,7 +46,18 @@ public static class StreamNames
         public static string Run(string runId) => $"ai:run:{runId}";
 
         /// <summary>Run ids of a thread, scored by creation time.</summary>
-        public static string ThreadRuns(string threadId) => $"ai:thread:{threadId}:runs";
+        public static string ThreadRuns(string threadId) => ThreadPrefix + threadId + ThreadRunsSuffix;
+
+        public const string ThreadPrefix = "ai:thread:";
+        public const string ThreadRunsSuffix = ":runs";
+
+        /// <summary>The thread of a <see cref="ThreadRuns"/> key, or null for any other key.</summary>
+        public static string? ThreadOfRunsIndex(string key) =>
+            key.StartsWith(ThreadPrefix, StringComparison.Ordinal) && key.EndsWith(ThreadRunsSuffix, StringComparison.Ordinal)
+            && key[ThreadPrefix.Length..^ThreadRunsSuffix.Length] is var threadId && Ids.IsValid(threadId) ? threadId : null;
+
+        /// <summary>Sliding window of the threads a user created recently (the per-user creation limit).</summary>
+        public static string UserThreadCreations(string userId) => $"ai:rl:user:{userId}:threads";
 
         /// <summary>The queue of one priority (a Redis Stream read by a consumer group).</summary>
         public static string Queue(string queueName, string priority) => $"ai:queue:{queueName}:{priority}";

@@ -59,4 +59,15 @@ public sealed class QueueOptions
     /// <summary>Longest input a run accepts, in characters.</summary>
     [Range(1, 1_000_000)]
     public int MaxInputLength { get; set; } = 32_000;
+
+    /// <summary>
+    /// Dead letters kept (<c>ai:queue:{Name}:dead</c>): each new one trims the stream to about this
+    /// many, oldest first (XADD MAXLEN ~).
+    /// </summary>
+    [Range(100, 10_000_000)]
+    public int DeadLetterMaxLength { get; set; } = 10_000;
+
+    /// <summary>How long a dead letter is kept; the operators' <c>cleanup</c> removes older ones.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
+    public TimeSpan DeadLetterRetention { get; set; } = TimeSpan.FromDays(30);
 }

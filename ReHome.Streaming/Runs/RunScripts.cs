@@ -5,17 +5,32 @@ internal static class RunScripts
 {
     /// <summary>
     /// Creates a run and queues its job in one step, so there is never a run without a job or a job
-    /// without a run. Claims the stream id in the thread (its meta key); a stream id in use is refused.
+    /// without a run. Claims the stream id in the thread (its meta key); a stream id in use (meta
+    /// present, or live) is refused. A stream id is free again once its meta expired (the stream was
+    /// forgotten, <c>Streaming:LogRetention</c> after it ended): the claim then also deletes what is
+    /// left of the forgotten stream — its end record (<c>Streaming:EndedRetention</c> may be longer)
+    /// and its log — so the new run writes a fresh stream from seq 1 instead of inheriting the old end.
     /// The stream is listed in the thread at once, so a subscriber sees it before its first token.
-    /// KEYS: run, threadRuns, queue, streamMeta, threadStreams. ARGV: runId, threadId, streamId, priority, input, createdAt (ms).
+    /// The thread, and its run and stream indexes, no longer expire while it has a run in progress
+    /// (<c>openRuns</c> counts them; see <see cref="Transition"/>).
+    /// KEYS: run, threadRuns, queue, streamMeta, threadStreams, thread, streamSeq, streamDone, streamLog.
+    /// ARGV: runId, threadId, streamId, priority, input, createdAt (ms).
     /// Returns the job's entry id, or false when the stream id is taken.
     /// </summary>
     public const string CreateAndEnqueue = """
+        if redis.call('EXISTS', KEYS[7]) == 1 then return false end
         if redis.call('HSETNX', KEYS[4], 'runId', ARGV[1]) == 0 then return false end
+        redis.call('DEL', KEYS[8], KEYS[9])
         redis.call('HSET', KEYS[1], 'threadId', ARGV[2], 'streamId', ARGV[3], 'priority', ARGV[4],
           'status', 'queued', 'input', ARGV[5], 'attempts', 0, 'createdAt', ARGV[6], 'version', 1)
         redis.call('ZADD', KEYS[2], ARGV[6], ARGV[1])
-        redis.call('ZADD', KEYS[5], 'NX', ARGV[6], ARGV[3])
+        redis.call('ZADD', KEYS[5], ARGV[6], ARGV[3])
+        if redis.call('EXISTS', KEYS[6]) == 1 then
+          redis.call('HINCRBY', KEYS[6], 'openRuns', 1)
+          redis.call('PERSIST', KEYS[6])
+          redis.call('PERSIST', KEYS[2])
+          redis.call('PERSIST', KEYS[5])
+        end
         return redis.call('XADD', KEYS[3], '*', 'runId', ARGV[1], 'enqueuedAt', ARGV[6])
         """;
 
@@ -42,7 +57,12 @@ internal static class RunScripts
     /// overtaken on its way (they are sent by different processes) from a newer one.
     /// Moves a run that has not finished to <c>ARGV[1]</c> (final, or back to queued). A finished run
     /// keeps its first final status. With <c>ARGV[4]</c> set, only a run in that status moves.
-    /// KEYS: run. ARGV: status, error, now (ms), required current status ('' = any unfinished). Returns 1 when it moved.
+    /// On the move to a final status (which happens once per run) the run's record starts to expire
+    /// (<c>Runs:Retention</c>, ARGV[5]); when it was the thread's last run in progress, the thread and
+    /// its run and stream indexes expire that long after it too — the next run created keeps them again.
+    /// KEYS: run, thread, threadRuns, threadStreams.
+    /// ARGV: status, error, now (ms), required current status ('' = any unfinished), retention (ms).
+    /// Returns 1 when it moved.
     /// </summary>
     public const string Transition = """
         local status = redis.call('HGET', KEYS[1], 'status')
@@ -51,6 +71,20 @@ internal static class RunScripts
         redis.call('HSET', KEYS[1], 'status', ARGV[1], 'updatedAt', ARGV[3])
         redis.call('HINCRBY', KEYS[1], 'version', 1)
         if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'error', ARGV[2]) end
+        if ARGV[1] == 'completed' or ARGV[1] == 'failed' or ARGV[1] == 'cancelled' then
+          redis.call('HSET', KEYS[1], 'finishedAt', ARGV[3])
+          redis.call('PEXPIRE', KEYS[1], ARGV[5])
+          if redis.call('EXISTS', KEYS[2]) == 1 then
+            local open = redis.call('HINCRBY', KEYS[2], 'openRuns', -1)
+            if open <= 0 then
+              -- Runs created before this count existed are not in it: never below zero.
+              redis.call('HSET', KEYS[2], 'openRuns', 0)
+              redis.call('PEXPIRE', KEYS[2], ARGV[5])
+              redis.call('PEXPIRE', KEYS[3], ARGV[5])
+              redis.call('PEXPIRE', KEYS[4], ARGV[5])
+            end
+          end
+        end
         return 1
         """;
 }

@@ -7,8 +7,12 @@ using static ReHome.Streaming.Naming.StreamNames;
 
 namespace ReHome.Streaming.Runs;
 
-/// <summary>Runs in Redis (a hash each, indexed per thread) and their queue jobs.</summary>
-public sealed class RunStore(IConnectionMultiplexer redis, IOptions<QueueOptions> queue, TimeProvider time)
+/// <summary>
+/// Runs in Redis (a hash each, indexed per thread) and their queue jobs. A finished run's record
+/// expires <c>Runs:Retention</c> after it finished; <see cref="RunIndex"/> pages the thread's runs
+/// and drops entries whose record expired.
+/// </summary>
+public sealed class RunStore(IConnectionMultiplexer redis, IOptions<QueueOptions> queue, IOptions<RunOptions> options, TimeProvider time)
 {
     /// <summary>Outcome of <see cref="BeginAttemptAsync"/>.</summary>
     public sealed record AttemptStart(string Outcome, int Attempts)
@@ -26,7 +30,10 @@ public sealed class RunStore(IConnectionMultiplexer redis, IOptions<QueueOptions
         var database = redis.GetDatabase();
         var queued = await database.ScriptEvaluateAsync(
             RunScripts.CreateAndEnqueue,
-            [Keys.Run(runId), Keys.ThreadRuns(threadId), Keys.Queue(queue.Value.Name, priority), Keys.Meta(run.Stream), Keys.ThreadStreams(threadId)],
+            [
+                Keys.Run(runId), Keys.ThreadRuns(threadId), Keys.Queue(queue.Value.Name, priority), Keys.Meta(run.Stream), Keys.ThreadStreams(threadId),
+                Keys.Thread(threadId), Keys.Seq(run.Stream), Keys.Done(run.Stream), Keys.Log(run.Stream),
+            ],
             [runId, threadId, run.StreamId, priority, input, run.CreatedAt.ToUnixTimeMilliseconds()]);
         if (queued.IsNull)
         {
@@ -44,14 +51,6 @@ public sealed class RunStore(IConnectionMultiplexer redis, IOptions<QueueOptions
         return fields.Length == 0 ? null : Read(runId, fields.ToDictionary(field => (string)field.Name!, field => field.Value));
     }
 
-    /// <summary>The thread's runs, oldest first.</summary>
-    public async Task<IReadOnlyList<AgentRun>> ListForThreadAsync(string threadId)
-    {
-        var runIds = await redis.GetDatabase().SortedSetRangeByRankAsync(Keys.ThreadRuns(threadId));
-        var runs = await Task.WhenAll(runIds.Select(id => GetAsync(id!)));
-        return runs.OfType<AgentRun>().ToArray();
-    }
-
     public async Task<AttemptStart> BeginAttemptAsync(string runId, int maxAttempts)
     {
         var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
@@ -63,11 +62,26 @@ public sealed class RunStore(IConnectionMultiplexer redis, IOptions<QueueOptions
     /// Moves an unfinished run to <paramref name="status"/> (only from <paramref name="from"/> when given);
     /// false when it had already finished or was not in <paramref name="from"/>.
     /// </summary>
-    public async Task<bool> TransitionAsync(string runId, string status, string? error = null, string? from = null) =>
-        (long)await redis.GetDatabase().ScriptEvaluateAsync(
-            RunScripts.Transition, [Keys.Run(runId)], [status, error ?? string.Empty, time.GetUtcNow().ToUnixTimeMilliseconds(), from ?? string.Empty]) == 1;
+    public async Task<bool> TransitionAsync(string runId, string status, string? error = null, string? from = null)
+    {
+        var database = redis.GetDatabase();
+        // The script is given its thread's keys (they expire with the thread's last run): read the thread id first; it never changes.
+        if ((string?)await database.HashGetAsync(Keys.Run(runId), "threadId") is not { Length: > 0 } threadId)
+        {
+            return false;
+        }
 
-    private static AgentRun Read(string runId, Dictionary<string, RedisValue> fields)
+        return (long)await database.ScriptEvaluateAsync(
+            RunScripts.Transition,
+            [Keys.Run(runId), Keys.Thread(threadId), Keys.ThreadRuns(threadId), Keys.ThreadStreams(threadId)],
+            [
+                status, error ?? string.Empty, time.GetUtcNow().ToUnixTimeMilliseconds(), from ?? string.Empty,
+                (long)options.Value.Retention.TotalMilliseconds,
+            ]) == 1;
+    }
+
+    /// <summary>A run from its hash fields; a field not read (<c>input</c> when listing) reads as empty.</summary>
+    internal static AgentRun Read(string runId, Dictionary<string, RedisValue> fields)
     {
         string Text(string name) => fields.TryGetValue(name, out var value) ? (string?)value ?? string.Empty : string.Empty;
         return new AgentRun(

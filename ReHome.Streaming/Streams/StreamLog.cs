@@ -11,16 +11,32 @@ namespace ReHome.Streaming.Streams;
 /// </summary>
 public sealed class StreamLog(IConnectionMultiplexer redis, IOptions<StreamingOptions> options)
 {
-    public async Task<StreamState> GetStateAsync(StreamRef stream)
+    public async Task<StreamState> GetStateAsync(StreamRef stream) => (await GetStatesAsync([stream]))[0];
+
+    /// <summary>The states of many streams, in the order given, read in one round trip.</summary>
+    public async Task<IReadOnlyList<StreamState>> GetStatesAsync(IEnumerable<StreamRef> streams)
     {
         var batch = redis.GetDatabase().CreateBatch();
-        var seq = batch.StringGetAsync(Keys.Seq(stream));
-        var done = batch.HashGetAsync(Keys.Done(stream), ["lastSeq", "status", "reason"]);
-        var runId = batch.HashGetAsync(Keys.Meta(stream), "runId");
+        var reads = streams.Select(stream => (
+            Stream: stream,
+            Seq: batch.StringGetAsync(Keys.Seq(stream)),
+            Done: batch.HashGetAsync(Keys.Done(stream), ["lastSeq", "status", "reason"]),
+            RunId: batch.HashGetAsync(Keys.Meta(stream), "runId"))).ToArray();
         batch.Execute();
-        // One round trip for the three reads; each await below finds its answer already there.
-        var (lastSeq, endRecord, writer) = (await seq, await done, (string?)await runId);
 
+        // Each await below finds its answer already there.
+        var states = new StreamState[reads.Length];
+        for (var i = 0; i < reads.Length; i++)
+        {
+            var read = reads[i];
+            states[i] = ToState(read.Stream, await read.Seq, await read.Done, (string?)await read.RunId);
+        }
+
+        return states;
+    }
+
+    private static StreamState ToState(StreamRef stream, RedisValue lastSeq, RedisValue[] endRecord, string? writer)
+    {
         var (doneLastSeq, doneStatus, doneReason) = (endRecord[0], endRecord[1], endRecord[2]);
         if (doneStatus.HasValue)
         {

@@ -46,7 +46,7 @@ public sealed class ThreadStore(IConnectionMultiplexer redis, StreamLog streams,
     {
         var database = redis.GetDatabase();
         var streamIds = await database.SortedSetRangeByRankAsync(Keys.ThreadStreams(threadId));
-        var states = await Task.WhenAll(streamIds.Select(id => streams.GetStateAsync(new StreamRef(threadId, id!))));
+        var states = await streams.GetStatesAsync(streamIds.Select(id => new StreamRef(threadId, id!)));
 
         var forgotten = states.Where(state => state.Status == StreamStatuses.Unknown && state.RunId is null).ToArray();
         if (forgotten.Length > 0)

@@ -8,14 +8,18 @@ namespace ReHome.Tests.Ops;
 /// <summary>
 /// Cleanup scans all of Redis while other tests run, so each test here makes its own thread with a
 /// live stream, a stream that ended an hour ago (its end time moved back) and one that just ended,
-/// and removes only streams that ended over half an hour ago: no other test has any. The tests of
-/// this class run one after another, so none removes another's "old" stream early.
+/// and removes only streams that ended over half an hour ago: no other test has any. The thread also
+/// has a queued run (in a lane no worker reads) and the index entry of a run whose record expired.
+/// The tests of this class run one after another, so none removes another's "old" stream early.
 /// </summary>
 public sealed class CleanupTests(AppFixture fixture) : IAsyncLifetime
 {
     private ConnectionMultiplexer _redis = null!;
     private StreamProducer _producer = null!;
+    private WorkerLane _lane = null!;
     private string _threadId = string.Empty;
+    private string _queuedRunId = string.Empty;
+    private string _expiredRunId = string.Empty;
 
     private StreamRef Live => new(_threadId, "live");
 
@@ -29,6 +33,12 @@ public sealed class CleanupTests(AppFixture fixture) : IAsyncLifetime
         _producer = await StreamProducer.StartAsync(fixture);
         using var alice = await fixture.SignInAsync();
         _threadId = await alice.CreateThreadAsync();
+        _lane = WorkerLane.Start(fixture);
+        using var aliceAtLane = alice.At(_lane.Api.BaseAddress);
+        _queuedRunId = (await aliceAtLane.CreateRunAsync(_threadId, "stay queued")).Id;
+        // As Runs:Retention leaves a finished run: its record gone, its entry still in the thread's index.
+        _expiredRunId = $"run_expired{Guid.NewGuid():N}";
+        await _redis.GetDatabase().SortedSetAddAsync(Keys.ThreadRuns(_threadId), _expiredRunId, DateTimeOffset.UtcNow.AddDays(-40).ToUnixTimeMilliseconds());
 
         await _producer.EmitAsync(Live, "run-live", 2);
         foreach (var ended in new[] { Old, Recent })
@@ -52,6 +62,8 @@ public sealed class CleanupTests(AppFixture fixture) : IAsyncLifetime
         Assert.Contains("Dry run: nothing was removed.", outcome.StandardOutput);
         Assert.True(await ExistsAsync(Keys.Done(Old), Keys.Log(Old), Keys.Meta(Old)));
         Assert.NotNull(await _redis.GetDatabase().SortedSetScoreAsync(Keys.ThreadStreams(_threadId), "old"));
+        Assert.Contains($"would remove 1 expired run from thread {_threadId}'s run index", outcome.StandardOutput);
+        Assert.NotNull(await _redis.GetDatabase().SortedSetScoreAsync(Keys.ThreadRuns(_threadId), _expiredRunId));
     }
 
     [Fact]
@@ -62,7 +74,33 @@ public sealed class CleanupTests(AppFixture fixture) : IAsyncLifetime
         Assert.True(outcome.ExitCode == 0, outcome.ToString());
         Assert.Matches($@"removed {_threadId} old \(completed, last seq 2, ended 1h( \d+m)? ago\)", outcome.StandardOutput);
         Assert.Matches(@"Removed [1-9]\d* ended streams? that ended over 30m ago\.", outcome.StandardOutput);
+        Assert.Contains($"removed 1 expired run from thread {_threadId}'s run index", outcome.StandardOutput);
         await AssertOnlyTheOldStreamIsGoneAsync();
+        await AssertOnlyTheExpiredRunLeftTheIndexAsync();
+    }
+
+    [Fact]
+    public async Task CleanupRemovesDeadLettersOlderThanTheirRetentionAndKeepsNewerOnes()
+    {
+        var deadLetters = Keys.DeadLetters(_lane.QueueName);
+        var now = DateTimeOffset.UtcNow;
+        var database = _redis.GetDatabase();
+        await database.StreamAddAsync(deadLetters, "runId", "run_old", messageId: $"{now.AddDays(-40).ToUnixTimeMilliseconds()}-0");
+        await database.StreamAddAsync(deadLetters, "runId", "run_29_days_old", messageId: $"{now.AddDays(-29).ToUnixTimeMilliseconds()}-0");
+        await database.StreamAddAsync(deadLetters, "runId", "run_new");
+
+        var preview = await OpsCli.RunAsync(fixture, ["cleanup", "--dry-run", "--older-than", "30m"], new Dictionary<string, string> { ["Queue__Name"] = _lane.QueueName });
+        var lengthAfterPreview = await database.StreamLengthAsync(deadLetters);
+        var outcome = await OpsCli.RunAsync(fixture, ["cleanup", "--older-than", "30m"], new Dictionary<string, string> { ["Queue__Name"] = _lane.QueueName });
+        var left = await database.StreamRangeAsync(deadLetters);
+        await database.KeyDeleteAsync(deadLetters);
+
+        Assert.True(preview.ExitCode == 0, preview.ToString());
+        Assert.True(outcome.ExitCode == 0, outcome.ToString());
+        Assert.Matches(@"would remove \d+ expired runs? from thread run indexes and 1 dead letter older than ", preview.StandardOutput);
+        Assert.Equal(3, lengthAfterPreview);
+        Assert.Matches(@"removed \d+ expired runs? from thread run indexes and 1 dead letter older than ", outcome.StandardOutput);
+        Assert.Equal(["run_29_days_old", "run_new"], left.Select(entry => (string?)entry["runId"]));
     }
 
     [Fact]
@@ -75,6 +113,7 @@ public sealed class CleanupTests(AppFixture fixture) : IAsyncLifetime
         Assert.Matches(@"^Removed [1-9]\d* ended streams? that ended over 10m ago\.$", result.Message);
         Assert.Contains($"removed {_threadId} old", result.Data?.Value);
         await AssertOnlyTheOldStreamIsGoneAsync();
+        await AssertOnlyTheExpiredRunLeftTheIndexAsync();
     }
 
     private async Task AssertOnlyTheOldStreamIsGoneAsync()
@@ -94,6 +133,14 @@ public sealed class CleanupTests(AppFixture fixture) : IAsyncLifetime
         Assert.Equal((StreamStatuses.Completed, 2L), (recent.Status, recent.LastSeq));
     }
 
+    private async Task AssertOnlyTheExpiredRunLeftTheIndexAsync()
+    {
+        var database = _redis.GetDatabase();
+        Assert.Null(await database.SortedSetScoreAsync(Keys.ThreadRuns(_threadId), _expiredRunId));
+        Assert.NotNull(await database.SortedSetScoreAsync(Keys.ThreadRuns(_threadId), _queuedRunId));
+        Assert.Equal("queued", (string?)await database.HashGetAsync(Keys.Run(_queuedRunId), "status"));
+    }
+
     private async Task<bool> ExistsAsync(params RedisKey[] keys) =>
         await _redis.GetDatabase().KeyExistsAsync(keys) == keys.Length;
 
@@ -102,6 +149,7 @@ public sealed class CleanupTests(AppFixture fixture) : IAsyncLifetime
         // A live stream left behind would soon count as stuck and turn the application's health Degraded.
         await _producer.Streaming.CompleteAsync(Live, "run-live");
         await _producer.DisposeAsync();
+        await _lane.DisposeAsync();
         await _redis.DisposeAsync();
     }
 }

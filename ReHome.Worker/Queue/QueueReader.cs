@@ -125,7 +125,10 @@ internal sealed class QueueReader(IConnectionMultiplexer redis, IOptions<QueueOp
         }
     }
 
-    /// <summary>Moves the job to the dead-letter stream with the reason it could not be done.</summary>
+    /// <summary>
+    /// Moves the job to the dead-letter stream with the reason it could not be done; the stream keeps
+    /// about <c>Queue:DeadLetterMaxLength</c> entries (trimmed approximately, oldest first).
+    /// </summary>
     public Task DeadLetterAsync(QueueJob job, string reason, int attempts)
     {
         var transaction = Database.CreateTransaction();
@@ -133,7 +136,7 @@ internal sealed class QueueReader(IConnectionMultiplexer redis, IOptions<QueueOp
         [
             new("runId", job.RunId), new("priority", job.Priority), new("reason", reason),
             new("attempts", attempts), new("failedAt", time.GetUtcNow().ToUnixTimeMilliseconds()),
-        ]);
+        ], maxLength: options.Value.DeadLetterMaxLength, useApproximateMaxLength: true);
         _ = transaction.StreamAcknowledgeAsync(job.QueueKey, Group, job.EntryId);
         _ = transaction.StreamDeleteAsync(job.QueueKey, [job.EntryId]);
         return transaction.ExecuteAsync();
