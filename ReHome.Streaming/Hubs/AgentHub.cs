@@ -34,14 +34,20 @@ public sealed class AgentHub(
         return base.OnDisconnectedAsync(exception);
     }
 
-    /// <summary>Joins the thread's group and reports its streams with their last seq, so the client knows what to replay.</summary>
+    /// <summary>
+    /// Joins the thread's group and reports its streams with their last seq and epoch, so the client
+    /// knows what to replay, and its runs as they stand, so a lost run update is caught up.
+    /// </summary>
     public async Task<SubscribeResult> Subscribe(string threadId)
     {
         var thread = await AuthorizeAsync(threadId);
         // Join before listing: a token sent after the listing is then either in the listing's
         // lastSeq (and replayable) or delivered live — never neither.
         await Groups.AddToGroupAsync(Context.ConnectionId, StreamNames.Groups.Thread(thread.Id), Context.ConnectionAborted);
-        return new SubscribeResult(thread.Id, await threads.ListStreamsAsync(thread.Id));
+        var streamList = await threads.ListStreamsAsync(thread.Id);
+        var lastSeqs = streamList.ToDictionary(summary => summary.StreamId, summary => summary.LastSeq);
+        var runViews = (await runs.ListForThreadAsync(thread.Id)).Select(run => run.ToView(lastSeqs.GetValueOrDefault(run.StreamId))).ToArray();
+        return new SubscribeResult(thread.Id, streamList, runViews);
     }
 
     public async Task Unsubscribe(string threadId)
