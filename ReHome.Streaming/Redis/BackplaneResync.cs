@@ -1,11 +1,9 @@
-using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ReHome.Streaming.Contracts;
 using ReHome.Streaming.Hubs;
 using ReHome.Streaming.Naming;
-using StackExchange.Redis;
 
 namespace ReHome.Streaming.Redis;
 
@@ -18,7 +16,8 @@ namespace ReHome.Streaming.Redis;
 /// In the worker there are no hub connections, so it sends nothing.
 /// </summary>
 public sealed partial class BackplaneResync(
-    LocalHubConnections connections, IHubContext<AgentHub> hub, TimeProvider time, ILogger<BackplaneResync> logger) : BackgroundService
+    BackplaneRestorations restorations, LocalHubConnections connections, IHubContext<AgentHub> hub, TimeProvider time, ILogger<BackplaneResync> logger)
+    : BackgroundService
 {
     /// <summary>
     /// The multiplexer subscribes the backplane's channels again as it reconnects; waiting this long
@@ -26,25 +25,14 @@ public sealed partial class BackplaneResync(
     /// </summary>
     public static readonly TimeSpan SettleDelay = TimeSpan.FromMilliseconds(500);
 
-    // One pending resync is enough: restores that come while one waits are covered by it.
-    private readonly Channel<bool> _restored = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-
-    /// <summary>Hooks the backplane's multiplexer: every restored connection asks for a resync.</summary>
-    public void Watch(IConnectionMultiplexer backplane) =>
-        backplane.ConnectionRestored += (_, restored) =>
-        {
-            Log.BackplaneRestored(logger, restored.ConnectionType.ToString(), restored.EndPoint?.ToString());
-            _restored.Writer.TryWrite(true);
-        };
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
-            while (await _restored.Reader.WaitToReadAsync(stoppingToken))
+            while (await restorations.Reader.WaitToReadAsync(stoppingToken))
             {
                 await Task.Delay(SettleDelay, time, stoppingToken);
-                _restored.Reader.TryRead(out _);
+                restorations.Reader.TryRead(out _);
                 await ResyncAsync(stoppingToken);
             }
         }
@@ -76,9 +64,6 @@ public sealed partial class BackplaneResync(
 
     private static partial class Log
     {
-        [LoggerMessage(140, LogLevel.Warning, "BackplaneResync: backplane connection {ConnectionType} to {EndPoint} restored; broadcasts sent meanwhile may be lost")]
-        public static partial void BackplaneRestored(ILogger logger, string connectionType, string? endPoint);
-
         [LoggerMessage(141, LogLevel.Information, "BackplaneResync: asked {Count} local connections to subscribe again and replay")]
         public static partial void ResyncSent(ILogger logger, int count);
 

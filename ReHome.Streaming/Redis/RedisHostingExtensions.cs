@@ -29,10 +29,10 @@ public static class RedisHostingExtensions
     {
         signalR.AddStackExchangeRedis();
         signalR.Services.AddSingleton<LocalHubConnections>();
-        signalR.Services.AddSingleton<BackplaneResync>();
-        signalR.Services.AddHostedService(services => services.GetRequiredService<BackplaneResync>());
+        signalR.Services.AddSingleton<BackplaneRestorations>();
+        signalR.Services.AddHostedService<BackplaneResync>();
         signalR.Services.AddOptions<HubOptions>().Configure(hub => hub.AddFilter<LocalHubConnections>());
-        signalR.Services.AddOptions<RedisOptions>().Configure<IConfiguration, BackplaneResync>((options, configuration, resync) =>
+        signalR.Services.AddOptions<RedisOptions>().Configure<IConfiguration, BackplaneRestorations>((options, configuration, restorations) =>
         {
             var connectionString = configuration.GetConnectionString(StreamNames.RedisConnectionName)
                 ?? throw new InvalidOperationException($"ConnectionStrings:{StreamNames.RedisConnectionName} is not set. Set ConnectionStrings__redis=host:port.");
@@ -43,7 +43,7 @@ public static class RedisHostingExtensions
             options.ConnectionFactory = async log =>
             {
                 var backplane = await ConnectionMultiplexer.ConnectAsync(configured, log);
-                resync.Watch(backplane);
+                restorations.Watch(backplane);
                 return backplane;
             };
         });
