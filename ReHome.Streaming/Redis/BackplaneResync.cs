@@ -59,7 +59,10 @@ public sealed partial class BackplaneResync(
             }
         }
 
-        Log.ResyncSent(logger, ids.Count);
+        if (ids.Count > 0)
+        {
+            Log.ResyncSent(logger, ids.Count);
+        }
     }
 
     private static partial class Log

@@ -138,6 +138,25 @@ public sealed class StreamEpochTests(AppFixture fixture)
     }
 
     [Fact]
+    public async Task SubscribeReportsTheThreadsRunsAsTheyStandSoALostRunUpdateIsCaughtUp()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        using var alice = await fixture.SignInAsync();
+        var threadId = await alice.CreateThreadAsync();
+        var run = await alice.CreateRunAsync(threadId, "hello");
+        var finished = await Eventually.MatchesAsync(
+            () => alice.GetRunAsync(threadId, run.Id), current => current.Status == "completed", TestTimeouts.Recovery, "the run completing");
+        await using var connection = alice.CreateHubConnection();
+        await connection.StartAsync(cancellation);
+
+        var subscribed = await connection.InvokeAsync<SubscribeResult>("Subscribe", threadId, cancellation);
+
+        var reported = Assert.Single(subscribed.Runs!);
+        Assert.Equal((run.Id, "completed", finished.Version, finished.LastSeq), (reported.Id, reported.Status, reported.Version, reported.LastSeq));
+        Assert.Equal(reported.LastSeq, Assert.Single(subscribed.Streams).LastSeq);
+    }
+
+    [Fact]
     public async Task EventsWithAnEpochSurviveTheMessagePackProtocol()
     {
         var cancellation = TestContext.Current.CancellationToken;

@@ -356,7 +356,8 @@ export class ReHomeClient {
     }
 
     thread.synced = true;
-    const waiting = thread.pending;
+    // Another Subscribe of this thread (a resync, a silent-stream check) may have answered first.
+    const waiting = thread.pending ?? [];
     thread.pending = null;
     for (const handle of waiting) {
       handle();
@@ -374,8 +375,14 @@ export class ReHomeClient {
   #applySummary(thread, summary) {
     let tracker = thread.streams.get(summary.streamId);
     const ended = TerminalStatuses.has(summary.status);
-    if (tracker && tracker.epochChange(summary.epoch) !== "same") {
-      // The server's answer is what it holds now: another epoch than shown means the stream restarted.
+    const change = tracker?.epochChange(summary.epoch);
+    if (change === "stale") {
+      // Read before a restart this client has already followed (two Subscribes in flight).
+      this.stats.staleDropped++;
+      return;
+    }
+
+    if (tracker && change === "new") {
       this.#reset(thread, tracker, /** @type {string} */ (summary.epoch), summary.runId);
     }
 
@@ -445,11 +452,10 @@ export class ReHomeClient {
     this.#whenSynced(thread, () => {
       const tracker = thread.tracker(event.streamId, event.runId);
       tracker.heardAt = Date.now();
-      if (thread.closed || tracker.epoch === event.epoch) {
-        return;
+      // A stream that has shown nothing just takes the epoch; one that has, starts again.
+      if (!thread.closed && tracker.epochChange(event.epoch) === "new") {
+        this.#reset(thread, tracker, event.epoch, event.runId);
       }
-
-      this.#reset(thread, tracker, event.epoch, event.runId);
     });
   }
 
@@ -502,7 +508,12 @@ export class ReHomeClient {
     }
 
     this.stats.resyncs++;
-    this.#resubscribeAll();
+    // Every client of the replica hears this at once: spread their Subscribes over a second.
+    setTimeout(() => {
+      if (!this.#stopped && this.#connection.state === HubConnectionState.Connected) {
+        this.#resubscribeAll();
+      }
+    }, Math.random() * 1000);
   }
 
   /**
