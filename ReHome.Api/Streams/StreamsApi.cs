@@ -40,6 +40,6 @@ internal static class StreamsApi
         var stream = new StreamRef(ThreadAccessFilter.Current(context).Id, streamId);
         var state = await streams.GetStateAsync(stream);
         var tokens = await streams.ReadAfterAsync(stream, after, limit, state.RunId);
-        return TypedResults.Ok(new StreamTokensPage(streamId, state.Status, state.LastSeq, tokens));
+        return TypedResults.Ok(new StreamTokensPage(streamId, state.Status, state.LastSeq, tokens, state.Epoch));
     }
 }

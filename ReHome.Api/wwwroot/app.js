@@ -100,7 +100,7 @@ async function watch(id) {
   clearStreams();
   $("current-thread").textContent = "—";
   try {
-    await client.subscribe(id, { onToken, onEnded, onError, onRunUpdated }, { history: "all" });
+    await client.subscribe(id, { onToken, onEnded, onError, onRunUpdated, onStreamReset }, { history: "all" });
   } catch (error) {
     showError(`Cannot watch thread ${id}: ${error.message}`, error.code);
     return;
@@ -160,6 +160,19 @@ function onRunUpdated(run) {
   if (!view.started && (run.status === "queued" || run.status === "running")) setStatus(view, run.status);
   if (run.attempts > 1 && !TerminalStatuses.has(view.status)) view.reason.textContent = `attempt ${run.attempts}`;
   if (run.error) view.reason.textContent = run.error;
+}
+
+/** The stream restarted under a new epoch (its writer started the reply again): clear its text; its tokens come again from seq 1. */
+function onStreamReset(e) {
+  const view = streams.get(e.streamId);
+  if (!view) return;
+  view.text.data = "";
+  view.lastSeq = 0;
+  view.el.dataset.lastSeq = "0";
+  view.el.dataset.epoch = e.epoch;
+  view.seq.textContent = "seq 0";
+  if (view.streamId === currentStreamId) $("seq").textContent = "0";
+  announce(`Run ${e.runId} restarted its reply.`);
 }
 
 function onError(error) {

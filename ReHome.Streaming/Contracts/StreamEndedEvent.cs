@@ -2,7 +2,10 @@ using MessagePack;
 
 namespace ReHome.Streaming.Contracts;
 
-/// <summary>Sent as <c>agent.thread.stream.ended</c> once, when a stream ends; <see cref="LastSeq"/> is final.</summary>
+/// <summary>
+/// Sent as <c>agent.thread.stream.ended</c> once, when a stream ends; <see cref="LastSeq"/> is final
+/// for <see cref="Epoch"/> (an addition; absent when Redis lost it).
+/// </summary>
 [MessagePackObject]
 public sealed record StreamEndedEvent(
     [property: Key("threadId")] string ThreadId,
@@ -10,4 +13,5 @@ public sealed record StreamEndedEvent(
     [property: Key("streamId")] string StreamId,
     [property: Key("lastSeq")] long LastSeq,
     [property: Key("status")] string Status,
-    [property: Key("reason")] string? Reason);
+    [property: Key("reason")] string? Reason,
+    [property: Key("epoch")] string? Epoch = null);

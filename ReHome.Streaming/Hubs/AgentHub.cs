@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 using ReHome.Streaming.Auth;
 using ReHome.Streaming.Contracts;
 using ReHome.Streaming.RateLimiting;
@@ -19,7 +20,14 @@ namespace ReHome.Streaming.Hubs;
 /// </summary>
 [Authorize]
 public sealed class AgentHub(
-    ThreadStore threads, StreamLog streams, RunStore runs, ThreadActionLimiter limiter, RunCancellation cancellation, StreamingMetrics metrics) : Hub
+    ThreadStore threads,
+    StreamLog streams,
+    RunStore runs,
+    RunIndex runIndex,
+    IOptions<ThreadOptions> threadOptions,
+    ThreadActionLimiter limiter,
+    RunCancellation cancellation,
+    StreamingMetrics metrics) : Hub
 {
     public override Task OnConnectedAsync()
     {
@@ -33,14 +41,22 @@ public sealed class AgentHub(
         return base.OnDisconnectedAsync(exception);
     }
 
-    /// <summary>Joins the thread's group and reports its streams with their last seq, so the client knows what to replay.</summary>
+    /// <summary>
+    /// Joins the thread's group and reports its streams with their last seq and epoch, so the client
+    /// knows what to replay, and its newest runs (a page of <c>Threads:RunsPageSize</c>) as they stand,
+    /// so a lost run update is caught up.
+    /// </summary>
     public async Task<SubscribeResult> Subscribe(string threadId)
     {
         var thread = await AuthorizeAsync(threadId);
         // Join before listing: a token sent after the listing is then either in the listing's
         // lastSeq (and replayable) or delivered live — never neither.
         await Groups.AddToGroupAsync(Context.ConnectionId, StreamNames.Groups.Thread(thread.Id), Context.ConnectionAborted);
-        return new SubscribeResult(thread.Id, await threads.ListStreamsAsync(thread.Id));
+        var streamList = await threads.ListStreamsAsync(thread.Id);
+        var lastSeqs = streamList.ToDictionary(summary => summary.StreamId, summary => summary.LastSeq);
+        var newest = await runIndex.ListPageAsync(thread.Id, before: null, threadOptions.Value.RunsPageSize);
+        var runViews = newest.Runs.Select(run => run.ToView(lastSeqs.GetValueOrDefault(run.StreamId))).ToArray();
+        return new SubscribeResult(thread.Id, streamList, runViews);
     }
 
     public async Task Unsubscribe(string threadId)

@@ -12,5 +12,7 @@ namespace ReHome.Streaming.Json;
 [JsonSerializable(typeof(SubscribeResult))]
 [JsonSerializable(typeof(StreamTokensPage))]
 [JsonSerializable(typeof(RunView))]
+[JsonSerializable(typeof(StreamResetEvent))]
+[JsonSerializable(typeof(ResyncEvent))]
 [JsonSerializable(typeof(IAsyncEnumerable<TokenEvent>))]
 public sealed partial class StreamingJsonContext : JsonSerializerContext;

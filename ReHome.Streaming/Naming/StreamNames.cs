@@ -32,7 +32,7 @@ public static class StreamNames
         /// <summary>The stream's end record (final seq, status, reason), expiring by itself.</summary>
         public static string Done(StreamRef stream) => DonePrefix + stream.Key;
 
-        /// <summary>Which run writes the stream; lives as long as the log.</summary>
+        /// <summary>Which run writes the stream and its epoch (<see cref="Fields"/>); lives as long as the log.</summary>
         public static string Meta(StreamRef stream) => $"ai:stream:{stream.Key}";
 
         public static string Thread(string threadId) => $"ai:thread:{threadId}";
@@ -78,6 +78,19 @@ public static class StreamNames
         public static string WorkerHeartbeat(string workerId) => $"ai:worker:{workerId}";
     }
 
+    /// <summary>Hash fields of the stream keys (meta, done) that more than one place reads or writes.</summary>
+    public static class Fields
+    {
+        /// <summary>Meta and done: the run writing the stream.</summary>
+        public const string RunId = "runId";
+
+        /// <summary>
+        /// Meta: the stream's current epoch, a random id chosen with its first token and again on every
+        /// restart. A (seq, epoch) pair names one token; the same seq under another epoch is another token.
+        /// </summary>
+        public const string Epoch = "epoch";
+    }
+
     public static class Channels
     {
         /// <summary>Published with a run id when a user asks to stop that run.</summary>
@@ -98,5 +111,14 @@ public static class StreamNames
         public const string Token = "agent.thread.token";
         public const string StreamEnded = "agent.thread.stream.ended";
         public const string RunUpdated = "agent.thread.run.updated";
+
+        /// <summary>A stream began a new epoch: clients forget what they showed of it and take its tokens from seq 1.</summary>
+        public const string StreamReset = "agent.thread.stream.reset";
+
+        /// <summary>
+        /// Sent by an API replica to its own connections when its backplane connection came back:
+        /// broadcasts may have been lost meanwhile, so clients subscribe again and replay.
+        /// </summary>
+        public const string Resync = "agent.resync";
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using ReHome.Streaming.Hubs;
 using ReHome.Streaming.Naming;
 using StackExchange.Redis;
 
@@ -21,17 +22,30 @@ public static class RedisHostingExtensions
     /// Puts SignalR on the Redis backplane, so a message sent by any process (the worker included)
     /// reaches clients connected to any API replica. The backplane has a connection of its own: it
     /// disposes it on shutdown, and its pub/sub never queues behind data commands.
+    /// When that connection comes back after a loss, this process's own hub clients are told to
+    /// resync (<see cref="BackplaneResync"/>): what was broadcast meanwhile never reached them.
     /// </summary>
     public static ISignalRServerBuilder AddRedisBackplane(this ISignalRServerBuilder signalR)
     {
         signalR.AddStackExchangeRedis();
-        signalR.Services.AddOptions<RedisOptions>().Configure<IConfiguration>((options, configuration) =>
+        signalR.Services.AddSingleton<LocalHubConnections>();
+        signalR.Services.AddSingleton<BackplaneRestorations>();
+        signalR.Services.AddHostedService<BackplaneResync>();
+        signalR.Services.AddOptions<HubOptions>().Configure(hub => hub.AddFilter<LocalHubConnections>());
+        signalR.Services.AddOptions<RedisOptions>().Configure<IConfiguration, BackplaneRestorations>((options, configuration, restorations) =>
         {
             var connectionString = configuration.GetConnectionString(StreamNames.RedisConnectionName)
                 ?? throw new InvalidOperationException($"ConnectionStrings:{StreamNames.RedisConnectionName} is not set. Set ConnectionStrings__redis=host:port.");
             options.Configuration = ConfigurationOptions.Parse(connectionString);
             options.Configuration.ClientName = "rehome-backplane";
             KeepReconnecting(options.Configuration);
+            var configured = options.Configuration;
+            options.ConnectionFactory = async log =>
+            {
+                var backplane = await ConnectionMultiplexer.ConnectAsync(configured, log);
+                restorations.Watch(backplane);
+                return backplane;
+            };
         });
         return signalR;
     }

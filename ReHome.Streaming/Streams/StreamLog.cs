@@ -21,7 +21,7 @@ public sealed class StreamLog(IConnectionMultiplexer redis, IOptions<StreamingOp
             Stream: stream,
             Seq: batch.StringGetAsync(Keys.Seq(stream)),
             Done: batch.HashGetAsync(Keys.Done(stream), ["lastSeq", "status", "reason"]),
-            RunId: batch.HashGetAsync(Keys.Meta(stream), "runId"))).ToArray();
+            Meta: batch.HashGetAsync(Keys.Meta(stream), [Fields.RunId, Fields.Epoch]))).ToArray();
         batch.Execute();
 
         // Each await below finds its answer already there.
@@ -29,26 +29,31 @@ public sealed class StreamLog(IConnectionMultiplexer redis, IOptions<StreamingOp
         for (var i = 0; i < reads.Length; i++)
         {
             var read = reads[i];
-            states[i] = ToState(read.Stream, await read.Seq, await read.Done, (string?)await read.RunId);
+            var (writer, epoch) = Meta(await read.Meta);
+            states[i] = ToState(read.Stream, await read.Seq, await read.Done, writer, epoch);
         }
 
         return states;
     }
 
-    private static StreamState ToState(StreamRef stream, RedisValue lastSeq, RedisValue[] endRecord, string? writer)
+    private static StreamState ToState(StreamRef stream, RedisValue lastSeq, RedisValue[] endRecord, string? writer, string? epoch)
     {
         var (doneLastSeq, doneStatus, doneReason) = (endRecord[0], endRecord[1], endRecord[2]);
         if (doneStatus.HasValue)
         {
-            return new StreamState(stream, doneStatus!, (long)doneLastSeq, writer, doneReason.IsNullOrEmpty ? null : (string?)doneReason);
+            return new StreamState(stream, doneStatus!, (long)doneLastSeq, writer, doneReason.IsNullOrEmpty ? null : (string?)doneReason, epoch);
         }
 
         return lastSeq.HasValue
-            ? new StreamState(stream, StreamStatuses.Streaming, (long)lastSeq, writer, null)
-            : new StreamState(stream, StreamStatuses.Unknown, 0, writer, null);
+            ? new StreamState(stream, StreamStatuses.Streaming, (long)lastSeq, writer, null, epoch)
+            : new StreamState(stream, StreamStatuses.Unknown, 0, writer, null, epoch);
     }
 
-    /// <summary>Up to <paramref name="limit"/> tokens with seq greater than <paramref name="afterSeq"/>, in order.</summary>
+    /// <summary>
+    /// Up to <paramref name="limit"/> tokens with seq greater than <paramref name="afterSeq"/>, in order,
+    /// each with the stream's epoch — read in one transaction with the log, so a restart in between
+    /// cannot label the new epoch's tokens with the old one.
+    /// </summary>
     public async Task<IReadOnlyList<TokenEvent>> ReadAfterAsync(StreamRef stream, long afterSeq, int limit, string? runId = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(afterSeq);
@@ -59,20 +64,27 @@ public sealed class StreamLog(IConnectionMultiplexer redis, IOptions<StreamingOp
             return [];
         }
 
-        var database = redis.GetDatabase();
-        runId ??= (string?)await database.HashGetAsync(Keys.Meta(stream), "runId") ?? string.Empty;
-        var entries = await database.StreamRangeAsync(Keys.Log(stream), minId: $"{afterSeq + 1}-0", maxId: "+", count: limit);
+        var transaction = redis.GetDatabase().CreateTransaction();
+        var meta = transaction.HashGetAsync(Keys.Meta(stream), [Fields.RunId, Fields.Epoch]);
+        var range = transaction.StreamRangeAsync(Keys.Log(stream), minId: $"{afterSeq + 1}-0", maxId: "+", count: limit);
+        await transaction.ExecuteAsync();
+        var (writer, epoch) = Meta(await meta);
+        runId ??= writer ?? string.Empty;
+        var entries = await range;
 
         var tokens = new List<TokenEvent>(entries.Length);
         foreach (var entry in entries)
         {
             var id = (string)entry.Id!;
             var seq = long.Parse(id.AsSpan(0, id.IndexOf('-', StringComparison.Ordinal)), System.Globalization.CultureInfo.InvariantCulture);
-            tokens.Add(new TokenEvent(stream.ThreadId, runId, stream.StreamId, seq, (string?)entry["t"] ?? string.Empty, (double)entry["e"]));
+            tokens.Add(new TokenEvent(stream.ThreadId, runId, stream.StreamId, seq, (string?)entry["t"] ?? string.Empty, (double)entry["e"], epoch));
         }
 
         return tokens;
     }
+
+    private static (string? RunId, string? Epoch) Meta(RedisValue[] fields) =>
+        ((string?)fields[0], fields[1].IsNullOrEmpty ? null : (string?)fields[1]);
 
     /// <summary>Every token after <paramref name="afterSeq"/> the log holds, page by page, until the log has no more.</summary>
     public async IAsyncEnumerable<TokenEvent> ReplayAsync(

@@ -11,31 +11,63 @@ internal static class StreamScripts
 
     /// <summary>
     /// Appends one token: next seq (INCR), log entry <c>{seq}-0</c>, activity time, and on the first
-    /// token the stream's run and its place in the thread — all or nothing.
+    /// token the stream's run, its epoch and its place in the thread — all or nothing.
     /// With an expected seq the call is idempotent: a retry after a timeout finds its token already
-    /// appended instead of appending it twice.
+    /// appended instead of appending it twice; an expected seq past the next one means Redis lost
+    /// tokens (code 3, the producer restarts the stream).
+    /// Epoch: a counter that did not exist starts a new epoch (a new stream, or one whose counter was
+    /// lost — never the old epoch again); a counter a restart set to 0 keeps the restart's epoch; a
+    /// meta hash that was lost gets a new epoch too. Meta fields: <see cref="Naming.StreamNames.Fields"/>.
     /// KEYS: seq, log, active, done, meta, threadStreams.
-    /// ARGV: token, emittedAt (ms), log cap, active member, runId, streamId, now (ms), expected seq (0 = none).
-    /// Returns { code, seq }.
+    /// ARGV: token, emittedAt (ms), log cap, active member, runId, streamId, now (ms), expected seq (0 = none), candidate epoch.
+    /// Returns { code, seq, epoch } (seq: what Redis holds for code 3; epoch '' when unknown).
     /// </summary>
     public const string AppendToken = """
-        if redis.call('EXISTS', KEYS[4]) == 1 then return { 2, 0 } end
+        if redis.call('EXISTS', KEYS[4]) == 1 then return { 2, 0, '' } end
         local expected = tonumber(ARGV[8])
-        local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+        local held = redis.call('GET', KEYS[1])
+        local current = tonumber(held or '0')
         if expected > 0 then
-          if expected <= current then return { 1, expected } end
-          if expected > current + 1 then return { 3, current } end
+          if expected <= current then return { 1, expected, redis.call('HGET', KEYS[5], 'epoch') or '' } end
+          if expected > current + 1 then return { 3, current, '' } end
         end
         local seq = redis.call('INCR', KEYS[1])
+        local epoch = redis.call('HGET', KEYS[5], 'epoch')
         if seq == 1 then
+          if (not held) or (not epoch) then epoch = ARGV[9] end
           redis.call('DEL', KEYS[2])
-          redis.call('HSET', KEYS[5], 'runId', ARGV[5], 'createdAt', ARGV[7])
+          redis.call('HSET', KEYS[5], 'runId', ARGV[5], 'createdAt', ARGV[7], 'epoch', epoch)
           redis.call('PERSIST', KEYS[5])
           redis.call('ZADD', KEYS[6], ARGV[7], ARGV[6])
+        elseif not epoch then
+          epoch = ARGV[9]
+          redis.call('HSET', KEYS[5], 'epoch', epoch)
+          redis.call('HSETNX', KEYS[5], 'runId', ARGV[5])
+          redis.call('PERSIST', KEYS[5])
         end
         redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], seq .. '-0', 't', ARGV[1], 'e', ARGV[2])
         redis.call('ZADD', KEYS[3], ARGV[7], ARGV[4])
-        return { 0, seq }
+        return { 0, seq, epoch }
+        """;
+
+    /// <summary>
+    /// Begins a new epoch of a stream that has not ended (live, or lost by Redis): the counter goes
+    /// to 0 (the stream stays live), the log is emptied, the meta takes the new epoch and run, and the
+    /// stream is active and listed in its thread again. Refuses an ended stream.
+    /// KEYS: seq, log, active, done, meta, threadStreams.
+    /// ARGV: epoch, runId, now (ms), active member, streamId.
+    /// Returns 1 when restarted, 0 when the stream has ended.
+    /// </summary>
+    public const string RestartStream = """
+        if redis.call('EXISTS', KEYS[4]) == 1 then return 0 end
+        redis.call('SET', KEYS[1], 0)
+        redis.call('DEL', KEYS[2])
+        redis.call('HSET', KEYS[5], 'runId', ARGV[2], 'epoch', ARGV[1])
+        redis.call('HSETNX', KEYS[5], 'createdAt', ARGV[3])
+        redis.call('PERSIST', KEYS[5])
+        redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4])
+        redis.call('ZADD', KEYS[6], 'NX', ARGV[3], ARGV[5])
+        return 1
         """;
 
     /// <summary>
@@ -45,17 +77,17 @@ internal static class StreamScripts
     /// With <c>idleBefore</c> set, it ends the stream only if it has been idle since then (the reaper).
     /// KEYS: seq, log, active, done, meta, threadStreams.
     /// ARGV: status, reason, endedAt (ms), done TTL (ms), log TTL (ms), active member, runId, streamId, idleBefore (ms, 0 = always).
-    /// Returns { ended (1/0), lastSeq, status, runId }.
+    /// Returns { ended (1/0), lastSeq, status, runId, epoch ('' when unknown) }.
     /// </summary>
     public const string EndStream = """
         if redis.call('EXISTS', KEYS[4]) == 1 then
           local done = redis.call('HMGET', KEYS[4], 'lastSeq', 'status', 'runId')
-          return { 0, tonumber(done[1]), done[2], done[3] or '' }
+          return { 0, tonumber(done[1]), done[2], done[3] or '', redis.call('HGET', KEYS[5], 'epoch') or '' }
         end
         local idleBefore = tonumber(ARGV[9])
         if idleBefore > 0 then
           local active = redis.call('ZSCORE', KEYS[3], ARGV[6])
-          if (not active) or tonumber(active) >= idleBefore then return { -1, 0, '', '' } end
+          if (not active) or tonumber(active) >= idleBefore then return { -1, 0, '', '', '' } end
         end
         local last = tonumber(redis.call('GET', KEYS[1]) or '0')
         local runId = redis.call('HGET', KEYS[5], 'runId') or ARGV[7]
@@ -68,7 +100,7 @@ internal static class StreamScripts
         redis.call('PEXPIRE', KEYS[2], ARGV[5])
         redis.call('ZREM', KEYS[3], ARGV[6])
         redis.call('ZADD', KEYS[6], 'NX', ARGV[3], ARGV[8])
-        return { 1, last, ARGV[1], runId }
+        return { 1, last, ARGV[1], runId, redis.call('HGET', KEYS[5], 'epoch') or '' }
         """;
 
     /// <summary>

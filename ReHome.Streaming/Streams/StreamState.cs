@@ -1,7 +1,7 @@
 namespace ReHome.Streaming.Streams;
 
-/// <summary>Where a stream stands: its status, the last seq it holds and the run writing it.</summary>
-public sealed record StreamState(StreamRef Stream, string Status, long LastSeq, string? RunId, string? Reason)
+/// <summary>Where a stream stands: its status, the last seq it holds, the run writing it and its epoch (null when unknown).</summary>
+public sealed record StreamState(StreamRef Stream, string Status, long LastSeq, string? RunId, string? Reason, string? Epoch = null)
 {
     public bool IsLive => Status == StreamStatuses.Streaming;
 }

@@ -32,6 +32,10 @@ public sealed partial class StreamingService(
     /// is not appended again.
     /// </summary>
     /// <exception cref="StreamEndedException">The stream has ended.</exception>
+    /// <exception cref="StreamRewoundException">
+    /// Redis holds less than <paramref name="expectedSeq"/> − 1 tokens: it lost some, which clients may
+    /// have shown. Restart the stream (<see cref="RestartAsync"/>) and write the reply again from seq 1.
+    /// </exception>
     public async Task<TokenEvent> StreamTokenAsync(
         StreamRef stream, string runId, string token, long? expectedSeq = null, CancellationToken cancellationToken = default)
     {
@@ -40,18 +44,22 @@ public sealed partial class StreamingService(
         var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
             StreamScripts.AppendToken,
             StreamKeys(stream),
-            [token, emittedAt, options.Value.LogMaxLength, stream.Key, runId, stream.StreamId, UnixTime.WholeMilliseconds(now), expectedSeq ?? 0]))!;
+            [
+                token, emittedAt, options.Value.LogMaxLength, stream.Key, runId, stream.StreamId, UnixTime.WholeMilliseconds(now),
+                expectedSeq ?? 0, StreamEpochs.New(),
+            ]))!;
 
-        var (code, seq) = ((long)result[0], (long)result[1]);
+        var (code, seq, epoch) = ((long)result[0], (long)result[1], EpochOf(result[2]));
         switch (code)
         {
             case StreamScripts.StreamEnded:
                 throw new StreamEndedException(stream);
             case StreamScripts.SequenceGap:
-                throw new InvalidOperationException($"Stream {stream} holds seq {seq}; the producer expected to write {expectedSeq}.");
+                Log.StreamRewound(logger, stream.Key, seq, expectedSeq ?? 0);
+                throw new StreamRewoundException(stream, seq, expectedSeq ?? 0);
         }
 
-        var tokenEvent = new TokenEvent(stream.ThreadId, runId, stream.StreamId, seq, token, emittedAt);
+        var tokenEvent = new TokenEvent(stream.ThreadId, runId, stream.StreamId, seq, token, emittedAt, epoch);
         if (code == StreamScripts.Appended)
         {
             metrics.TokenEmitted();
@@ -84,6 +92,34 @@ public sealed partial class StreamingService(
         return ended ? endedEvent : null;
     }
 
+    /// <summary>
+    /// Begins a new epoch of a stream that has not ended — live, or lost by Redis: its seq goes back
+    /// to 0 and its log is emptied in one atomic step, it stays live and active, and subscribers get
+    /// <c>agent.thread.stream.reset</c> with the new epoch, so they clear what they showed of it and
+    /// take the next tokens from seq 1. A producer calls it when Redis rewound the stream
+    /// (<see cref="StreamRewoundException"/>), or when a new attempt cannot continue the reply
+    /// already shown (a model that samples gives another text).
+    /// </summary>
+    /// <returns>The new epoch.</returns>
+    /// <exception cref="StreamEndedException">The stream has ended; an ended stream is not restarted.</exception>
+    public async Task<string> RestartAsync(StreamRef stream, string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runId);
+        var epoch = StreamEpochs.New();
+        var restarted = await redis.GetDatabase().ScriptEvaluateAsync(
+            StreamScripts.RestartStream,
+            StreamKeys(stream),
+            [epoch, runId, UnixTime.WholeMilliseconds(time.GetUtcNow()), stream.Key, stream.StreamId]);
+        if ((long)restarted != 1)
+        {
+            throw new StreamEndedException(stream);
+        }
+
+        Log.StreamRestarted(logger, stream.Key, epoch);
+        await BroadcastAsync(stream.ThreadId, Events.StreamReset, new StreamResetEvent(stream.ThreadId, runId, stream.StreamId, epoch), cancellationToken);
+        return epoch;
+    }
+
     /// <summary>Forgets an ended stream so its id starts again from seq 1 (the smoke test's fixed <c>ops-smoke</c>).</summary>
     /// <returns>False when the stream is live; it is left alone.</returns>
     public async Task<bool> ResetAsync(StreamRef stream)
@@ -114,7 +150,8 @@ public sealed partial class StreamingService(
 
         var outcome = (long)result[0];
         var endedEvent = new StreamEndedEvent(
-            stream.ThreadId, (string?)result[3] ?? runId, stream.StreamId, (long)result[1], (string?)result[2] ?? status, outcome == 1 ? reason : null);
+            stream.ThreadId, (string?)result[3] ?? runId, stream.StreamId, (long)result[1], (string?)result[2] ?? status, outcome == 1 ? reason : null,
+            EpochOf(result[4]));
         if (outcome != 1)
         {
             // Ended before (or still active, for the reaper): nothing changed, nothing to tell.
@@ -141,6 +178,8 @@ public sealed partial class StreamingService(
         }
     }
 
+    private static string? EpochOf(RedisResult value) => (string?)value is { Length: > 0 } epoch ? epoch : null;
+
     private static RedisKey[] StreamKeys(StreamRef stream) =>
         [Keys.Seq(stream), Keys.Log(stream), Keys.Active, Keys.Done(stream), Keys.Meta(stream), Keys.ThreadStreams(stream.ThreadId)];
 
@@ -151,5 +190,11 @@ public sealed partial class StreamingService(
 
         [LoggerMessage(101, LogLevel.Warning, "StreamingService: broadcasting {Event} to thread {ThreadId} failed; clients will replay it from the log")]
         public static partial void BroadcastFailed(ILogger logger, string @event, string threadId, Exception exception);
+
+        [LoggerMessage(102, LogLevel.Warning, "StreamingService: stream {Stream} holds seq {HeldSeq} but its producer expected to write {ExpectedSeq}; Redis lost tokens")]
+        public static partial void StreamRewound(ILogger logger, string stream, long heldSeq, long expectedSeq);
+
+        [LoggerMessage(103, LogLevel.Information, "StreamingService: stream {Stream} restarted under epoch {Epoch}")]
+        public static partial void StreamRestarted(ILogger logger, string stream, string epoch);
     }
 }

@@ -56,7 +56,7 @@ public sealed class ThreadStore(IConnectionMultiplexer redis, StreamLog streams,
 
         return states
             .Except(forgotten)
-            .Select(state => new StreamSummary(state.RunId ?? string.Empty, state.Stream.StreamId, state.Status, state.LastSeq))
+            .Select(state => new StreamSummary(state.RunId ?? string.Empty, state.Stream.StreamId, state.Status, state.LastSeq, state.Epoch))
             .ToArray();
     }
 }

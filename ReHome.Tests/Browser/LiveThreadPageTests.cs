@@ -92,6 +92,34 @@ public sealed class LiveThreadPageTests(AppFixture fixture, ChromiumFixture chro
     }
 
     [Fact]
+    public async Task AStreamRestartedUnderANewEpochIsClearedOnThePageAndShowsOnlyTheNewReply()
+    {
+        var (user, page) = await SignedInPageAsync();
+        using var _ = user;
+        await using var browser = page.Browser;
+        var threadId = await page.CreateThreadAsync("browser: a restarted stream");
+        var stream = new StreamRef(threadId, "answer");
+        await using var producer = await StreamProducer.StartAsync(fixture);
+        await producer.EmitAsync(stream, "run-1", 5);
+        await page.WaitForSeqAsync("answer", 5);
+        var textBefore = await page.TextAsync("answer");
+
+        await producer.Streaming.RestartAsync(stream, "run-1");
+        for (var seq = 1; seq <= 3; seq++)
+        {
+            await producer.Streaming.StreamTokenAsync(stream, "run-1", $"n{seq}", expectedSeq: seq);
+        }
+
+        await producer.Streaming.CompleteAsync(stream, "run-1");
+        await page.WaitForStatusAsync("answer", "completed");
+
+        Assert.Equal("t1t2t3t4t5", textBefore);
+        Assert.Equal("n1n2n3", await page.TextAsync("answer"));
+        Assert.Equal(3, await page.SeqAsync("answer"));
+        Assert.Empty(browser.Errors);
+    }
+
+    [Fact]
     public async Task AnotherUsersPageCannotWatchTheThreadAndSaysWhy()
     {
         using var alice = await fixture.SignInAsync();

@@ -13,16 +13,20 @@ public sealed class SocketControl(IPage page)
         (() => {
           const NativeWebSocket = window.WebSocket;
           const RecordSeparator = "\u001e";
-          const control = { sockets: [], blocked: false, dropSeqs: new Set(), dropped: 0, opened: 0 };
+          const control = { sockets: [], blocked: false, dropSeqs: new Set(), dropTargets: new Set(), dropped: 0, opened: 0 };
 
-          // Loses the token broadcasts whose seq is in dropSeqs; everything else passes untouched.
+          // Loses the token broadcasts whose seq is in dropSeqs, and every event whose name is in dropTargets; everything else passes untouched.
           const filter = (data) => {
-            if (typeof data !== "string" || control.dropSeqs.size === 0) return data;
+            if (typeof data !== "string" || (control.dropSeqs.size === 0 && control.dropTargets.size === 0)) return data;
             const records = data.split(RecordSeparator);
             const kept = records.filter((record) => {
               if (!record) return true;
               try {
                 const message = JSON.parse(record);
+                if (message.type === 1 && control.dropTargets.has(message.target)) {
+                  control.dropped++;
+                  return false;
+                }
                 const token = message.type === 1 && message.target === "agent.thread.token" ? message.arguments[0] : null;
                 if (token && control.dropSeqs.has(token.seq)) {
                   control.dropSeqs.delete(token.seq);
@@ -91,6 +95,9 @@ public sealed class SocketControl(IPage page)
     public Task DropTokensAsync(IEnumerable<long> seqs) => page.EvaluateAsync("seqs => seqs.forEach(seq => window.__sockets.dropSeqs.add(seq))", seqs.ToArray());
 
     /// <summary>Token broadcasts lost so far.</summary>
+    /// <summary>Loses every event named <paramref name="target"/> (<c>agent.thread.stream.ended</c> …) from now on.</summary>
+    public Task DropEventsAsync(string target) => page.EvaluateAsync("target => window.__sockets.dropTargets.add(target)", target);
+
     public Task<int> DroppedAsync() => page.EvaluateAsync<int>("() => window.__sockets.dropped");
 
     /// <summary>Sockets that opened so far (the first connection and every reconnect).</summary>

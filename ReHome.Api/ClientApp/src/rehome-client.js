@@ -7,6 +7,13 @@
  * tokens that arrive after a gap and calls the hub's `Replay` to fill it, and after every reconnect
  * subscribes again and replays each stream from where it stopped.
  *
+ * Broadcasts lost without the socket dropping are caught up too: on `agent.resync` (the API's Redis
+ * backplane came back) and when a live stream has been silent for `silentStreamCheckMs`, the client
+ * subscribes again and replays. Each stream's seqs belong to an epoch; when a stream restarts under
+ * a new epoch (`agent.thread.stream.reset`, or an event that names a new epoch) the client forgets
+ * what it showed of it, calls `onStreamReset` so the page clears the stream's text, and shows the
+ * new epoch from seq 1.
+ *
  * @example
  * import { ReHomeClient } from "/js/rehome-client.js";
  * const client = new ReHomeClient({ url: "https://api.example.com", accessTokenFactory: () => token });
@@ -16,6 +23,7 @@
  *   onToken: (e) => output.append(e.token),
  *   onEnded: (e) => console.log("ended", e.status),
  *   onError: (e) => console.warn(e.code, e.message),
+ *   onStreamReset: (e) => clearText(e.streamId),
  * });
  * await client.cancel(threadId, runId);
  * await client.stop();
@@ -39,6 +47,7 @@ export { ErrorCodes, ReHomeError };
  * @typedef {import("./types.js").ReHomeClientOptions} ReHomeClientOptions
  * @typedef {import("./types.js").ConnectionState} ConnectionState
  * @typedef {import("./types.js").RunView} RunView
+ * @typedef {import("./types.js").StreamResetEvent} StreamResetEvent
  */
 
 /** The hub's path under the API's base address. */
@@ -46,12 +55,15 @@ export const HUB_PATH = "/hubs/agent";
 
 const TerminalStatuses = new Set(["completed", "failed", "cancelled", "aborted"]);
 const DefaultRetryDelaysMs = [0, 1000, 2000, 5000, 10000, 15000];
+const DefaultSilentStreamCheckMs = 30000;
 
 /** Names of the server-to-client events (CONTRACT.md). */
 export const Events = Object.freeze({
   token: "agent.thread.token",
   streamEnded: "agent.thread.stream.ended",
   runUpdated: "agent.thread.run.updated",
+  streamReset: "agent.thread.stream.reset",
+  resync: "agent.resync",
 });
 
 /** Connection states reported by {@link ReHomeClient#onStateChange}. */
@@ -122,6 +134,9 @@ export class ReHomeClient {
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   #restartTimer;
   #retryDelaysMs;
+  #silentStreamCheckMs;
+  /** @type {ReturnType<typeof setInterval> | undefined} */
+  #silenceTimer;
   #connection;
 
   /** Counters for diagnostics and the live page. */
@@ -136,6 +151,14 @@ export class ReHomeClient {
     duplicatesDropped: 0,
     /** Live tokens that arrived after a gap. */
     gapsDetected: 0,
+    /** `agent.resync` requests from the server that were followed. */
+    resyncs: 0,
+    /** Streams started again under a new epoch (their shown tokens were dropped). */
+    streamResets: 0,
+    /** Events of an epoch a stream had left, dropped. */
+    staleDropped: 0,
+    /** Subscribes again because a live stream had been silent for `silentStreamCheckMs`. */
+    silentChecks: 0,
   };
 
   /** @param {ReHomeClientOptions} options */
@@ -145,6 +168,7 @@ export class ReHomeClient {
     }
 
     this.#retryDelaysMs = options.retryDelaysMs?.length ? [...options.retryDelaysMs] : DefaultRetryDelaysMs;
+    this.#silentStreamCheckMs = options.silentStreamCheckMs ?? DefaultSilentStreamCheckMs;
     const hubUrl = ReHomeClient.hubUrl(options.url);
     this.#connection = new HubConnectionBuilder()
       .withUrl(hubUrl, {
@@ -170,6 +194,8 @@ export class ReHomeClient {
     this.#connection.on(Events.token, (/** @type {TokenEvent} */ event) => this.#receive(event));
     this.#connection.on(Events.streamEnded, (/** @type {StreamEndedEvent} */ event) => this.#receiveEnd(event));
     this.#connection.on(Events.runUpdated, (/** @type {RunView} */ run) => this.#receiveRun(run));
+    this.#connection.on(Events.streamReset, (/** @type {StreamResetEvent} */ event) => this.#receiveReset(event));
+    this.#connection.on(Events.resync, () => this.#resync());
     this.#connection.onreconnected(() => this.#connected());
     this.#connection.onclose((error) => this.#closed(error));
   }
@@ -224,12 +250,17 @@ export class ReHomeClient {
 
     this.#setState(ConnectionStates.connected);
     this.#resubscribeAll();
+    if (this.#silentStreamCheckMs > 0) {
+      clearInterval(this.#silenceTimer);
+      this.#silenceTimer = setInterval(() => this.#checkSilentStreams(), Math.max(250, this.#silentStreamCheckMs / 2));
+    }
   }
 
   /** Disconnects and stops reconnecting. Subscriptions are kept and resume on the next {@link start}. */
   async stop() {
     this.#stopped = true;
     clearTimeout(this.#restartTimer);
+    clearInterval(this.#silenceTimer);
     for (const thread of this.#threads.values()) {
       clearTimeout(thread.retryTimer);
     }
@@ -315,8 +346,18 @@ export class ReHomeClient {
       this.#applySummary(thread, summary);
     }
 
+    if (thread.synced) {
+      // A run update may have been lost since the last Subscribe: its answer holds every run's state.
+      for (const run of result.runs ?? []) {
+        if (thread.runVersions.accept(run)) {
+          call(thread.handlers.onRunUpdated, run);
+        }
+      }
+    }
+
     thread.synced = true;
-    const waiting = thread.pending;
+    // Another Subscribe of this thread (a resync, a silent-stream check) may have answered first.
+    const waiting = thread.pending ?? [];
     thread.pending = null;
     for (const handle of waiting) {
       handle();
@@ -334,10 +375,21 @@ export class ReHomeClient {
   #applySummary(thread, summary) {
     let tracker = thread.streams.get(summary.streamId);
     const ended = TerminalStatuses.has(summary.status);
+    const change = tracker?.epochChange(summary.epoch);
+    if (change === "stale") {
+      // Read before a restart this client has already followed (two Subscribes in flight).
+      this.stats.staleDropped++;
+      return;
+    }
+
+    if (tracker && change === "new") {
+      this.#reset(thread, tracker, /** @type {string} */ (summary.epoch), summary.runId);
+    }
+
     if (!tracker) {
       // The first Subscribe decides how much history to show; streams found later are new.
       const skipHistory = thread.synced ? false : thread.history === "none" || (thread.history === "active" && ended);
-      tracker = new StreamTracker(summary.streamId, summary.runId, skipHistory ? summary.lastSeq : 0);
+      tracker = new StreamTracker(summary.streamId, summary.runId, skipHistory ? summary.lastSeq : 0, summary.epoch);
       if (skipHistory && ended) {
         tracker.endDelivered = true;
       }
@@ -345,6 +397,8 @@ export class ReHomeClient {
       thread.streams.set(summary.streamId, tracker);
     }
 
+    tracker.status = summary.status;
+    tracker.heardAt = Date.now();
     tracker.observe(summary.lastSeq);
     if (ended) {
       tracker.end({
@@ -353,6 +407,7 @@ export class ReHomeClient {
         streamId: summary.streamId,
         lastSeq: summary.lastSeq,
         status: /** @type {StreamEndedEvent["status"]} */ (summary.status),
+        epoch: summary.epoch,
       });
     }
   }
@@ -377,9 +432,117 @@ export class ReHomeClient {
 
     this.#whenSynced(thread, () => {
       const tracker = thread.tracker(event.streamId, event.runId);
+      if (!this.#followEpoch(thread, tracker, event.epoch, event.runId)) {
+        return;
+      }
+
+      tracker.heardAt = Date.now();
       tracker.end(event);
       void this.#settle(thread, tracker);
     });
+  }
+
+  /** @param {StreamResetEvent} event */
+  #receiveReset(event) {
+    const thread = this.#threads.get(event?.threadId);
+    if (!thread || !event.epoch) {
+      return;
+    }
+
+    this.#whenSynced(thread, () => {
+      const tracker = thread.tracker(event.streamId, event.runId);
+      tracker.heardAt = Date.now();
+      // A stream that has shown nothing just takes the epoch; one that has, starts again.
+      if (!thread.closed && tracker.epochChange(event.epoch) === "new") {
+        this.#reset(thread, tracker, event.epoch, event.runId);
+      }
+    });
+  }
+
+  /**
+   * Resets the stream when an event names a new epoch; false when the event belongs to an epoch the
+   * stream has left (drop it).
+   * @param {ThreadSubscription} thread
+   * @param {StreamTracker} tracker
+   * @param {string | undefined} epoch
+   * @param {string} runId
+   */
+  #followEpoch(thread, tracker, epoch, runId) {
+    const change = tracker.epochChange(epoch);
+    if (change === "stale") {
+      this.stats.staleDropped++;
+      return false;
+    }
+
+    if (change === "new") {
+      this.#reset(thread, tracker, /** @type {string} */ (epoch), runId);
+    }
+
+    return true;
+  }
+
+  /**
+   * Starts the stream again under `epoch`: what was shown of it is forgotten, the page hears
+   * `onStreamReset` (to clear the stream's text), and the new epoch is replayed from seq 0.
+   * @param {ThreadSubscription} thread
+   * @param {StreamTracker} tracker
+   * @param {string} epoch
+   * @param {string} runId
+   */
+  #reset(thread, tracker, epoch, runId) {
+    const previousEpoch = tracker.reset(epoch);
+    this.stats.streamResets++;
+    if (!thread.closed) {
+      call(thread.handlers.onStreamReset, { threadId: thread.threadId, streamId: tracker.streamId, runId, previousEpoch, epoch });
+    }
+
+    if (!thread.pending) {
+      void this.#settle(thread, tracker);
+    }
+  }
+
+  /** The server's backplane came back: broadcasts may be lost, so every thread subscribes again and replays. */
+  #resync() {
+    if (this.#stopped || this.#connection.state !== HubConnectionState.Connected) {
+      return; // The reconnect resubscribes anyway.
+    }
+
+    this.stats.resyncs++;
+    // Every client of the replica hears this at once: spread their Subscribes over a second.
+    setTimeout(() => {
+      if (!this.#stopped && this.#connection.state === HubConnectionState.Connected) {
+        this.#resubscribeAll();
+      }
+    }, Math.random() * 1000);
+  }
+
+  /**
+   * A stream still streaming that has not heard from the server for `silentStreamCheckMs` may have
+   * lost its last tokens and its end with no gap to show it: its thread subscribes again, which
+   * brings the stream's state and replays what it lacks.
+   */
+  #checkSilentStreams() {
+    if (this.#stopped || this.#connection.state !== HubConnectionState.Connected) {
+      return;
+    }
+
+    const now = Date.now();
+    for (const thread of this.#threads.values()) {
+      if (thread.closed || thread.pending) {
+        continue;
+      }
+
+      const silent = [...thread.streams.values()].filter((tracker) =>
+        !tracker.ended && tracker.status === "streaming" && now - tracker.heardAt >= this.#silentStreamCheckMs);
+      if (silent.length > 0) {
+        for (const tracker of silent) {
+          tracker.heardAt = now;
+        }
+
+        this.stats.silentChecks++;
+        this.#resubscribe(thread);
+      }
+    }
   }
 
   /** @param {RunView} run */
@@ -420,6 +583,11 @@ export class ReHomeClient {
     }
 
     const tracker = thread.tracker(arrived.event.streamId, arrived.event.runId);
+    if (!this.#followEpoch(thread, tracker, arrived.event.epoch, arrived.event.runId)) {
+      return;
+    }
+
+    tracker.heardAt = arrived.receivedAt;
     const { deliver, dropped, gap } = tracker.offer(arrived);
     if (dropped) {
       this.stats.duplicatesDropped++;
@@ -496,9 +664,11 @@ export class ReHomeClient {
         }
 
         const from = tracker.lastSeq;
+        const epoch = tracker.epoch;
+        const probing = tracker.takeProbe();
         await this.#replayFrom(thread, tracker, from);
         this.stats.replays++;
-        if (tracker.lastSeq === from && tracker.missing) {
+        if (!probing && tracker.epoch === epoch && tracker.lastSeq === from && tracker.missing) {
           this.#report(thread, new ReHomeError(
             ErrorCodes.replayIncomplete,
             `replay_incomplete: stream ${tracker.streamId} lacks seq ${from + 1} to ${tracker.knownLastSeq}, which the server no longer holds`,

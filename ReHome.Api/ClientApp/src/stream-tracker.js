@@ -18,6 +18,11 @@
  * `lastSeq` is the last *contiguous* seq shown (1..lastSeq all shown) — where a replay starts.
  * Tokens past a gap wait in a buffer until the gap is filled, so a live token that overtook a lost
  * one never hides the gap.
+ *
+ * A stream's seqs belong to its `epoch`: when the stream restarts (or Redis lost its latest tokens
+ * and the writer started it again), seqs start at 1 under a new epoch. {@link epochChange} says
+ * whether an event's epoch is this one, a new one (the stream must be {@link reset}) or one this
+ * stream already left behind (a late event of the old life, to be dropped).
  */
 export class StreamTracker {
   /** @type {Map<number, ArrivedToken>} */
@@ -27,8 +32,9 @@ export class StreamTracker {
    * @param {string} streamId
    * @param {string} runId
    * @param {number} [lastSeq] tokens up to this seq count as shown already (0: show from the start)
+   * @param {string | null} [epoch] the epoch `lastSeq` belongs to, when known
    */
-  constructor(streamId, runId, lastSeq = 0) {
+  constructor(streamId, runId, lastSeq = 0, epoch = null) {
     this.streamId = streamId;
     this.runId = runId;
     /** Last contiguous seq shown. */
@@ -38,7 +44,18 @@ export class StreamTracker {
     /** @type {StreamEndedEvent | null} */
     this.ended = null;
     this.endDelivered = false;
+    /** The epoch the shown seqs belong to; null until the server names one. */
+    this.epoch = epoch ?? null;
+    /** Set by a reset: one replay from seq 0 is due, even though no seq is known yet. */
+    this.probe = false;
+    /** The server's status from the last Subscribe ("unknown" when it no longer knows the stream). */
+    this.status = "streaming";
+    /** When this stream last heard from the server (Unix ms), for the silent-stream check. */
+    this.heardAt = Date.now();
   }
+
+  /** @type {Set<string>} epochs this stream has left behind */
+  #retired = new Set();
 
   /** Tokens held back behind a gap. */
   get buffered() {
@@ -47,7 +64,61 @@ export class StreamTracker {
 
   /** True while the server holds tokens this stream has not shown: a replay from `lastSeq` is due. */
   get missing() {
-    return this.knownLastSeq > this.lastSeq;
+    return this.probe || this.knownLastSeq > this.lastSeq;
+  }
+
+  /**
+   * How an event's epoch relates to this stream's. A stream that has shown nothing yet simply takes
+   * the first epoch it is told.
+   * @param {string | null | undefined} epoch
+   * @returns {"same" | "new" | "stale"} `new`: the stream restarted, call {@link reset};
+   *   `stale`: a late event of an epoch this stream left, drop it
+   */
+  epochChange(epoch) {
+    if (!epoch || epoch === this.epoch) {
+      return "same";
+    }
+
+    if (this.#retired.has(epoch)) {
+      return "stale";
+    }
+
+    if (this.epoch === null && this.lastSeq === 0 && this.#buffer.size === 0 && !this.ended) {
+      this.epoch = epoch;
+      return "same";
+    }
+
+    return "new";
+  }
+
+  /**
+   * Forgets everything shown of the current epoch and starts the stream again under `epoch`, from
+   * seq 1; events of the old epoch count as stale from now on, and one replay from 0 is due.
+   * @param {string} epoch
+   * @returns {string | null} the epoch left behind
+   */
+  reset(epoch) {
+    const previous = this.epoch;
+    if (previous) {
+      this.#retired.add(previous);
+    }
+
+    this.#retired.delete(epoch);
+    this.epoch = epoch;
+    this.#buffer.clear();
+    this.lastSeq = 0;
+    this.knownLastSeq = 0;
+    this.ended = null;
+    this.endDelivered = false;
+    this.probe = true;
+    return previous;
+  }
+
+  /** Takes the due replay from 0 (see {@link reset}); true when one was due. */
+  takeProbe() {
+    const probe = this.probe;
+    this.probe = false;
+    return probe;
   }
 
   /**

@@ -14,6 +14,8 @@
  * @property {number} seq starts at 1, no gaps within a stream
  * @property {string} token
  * @property {number} emittedAt Unix time in milliseconds, when the worker handed the token over
+ * @property {string} [epoch] the stream's epoch: seqs count within it, and start again at 1 under a
+ *   new one when the stream restarts
  */
 
 /**
@@ -34,6 +36,27 @@
  * @property {number} lastSeq final
  * @property {"completed" | "failed" | "cancelled" | "aborted"} status
  * @property {string} [reason]
+ * @property {string} [epoch] the epoch `lastSeq` belongs to (absent when the server lost it)
+ */
+
+/**
+ * `agent.thread.stream.reset`: the stream restarted under a new epoch; its next tokens start at seq 1.
+ * @typedef {object} StreamResetEvent
+ * @property {string} threadId
+ * @property {string} runId
+ * @property {string} streamId
+ * @property {string} epoch
+ */
+
+/**
+ * What `onStreamReset` receives: a stream the client had shown restarted under a new epoch. Clear
+ * what you showed of it; its tokens come again from seq 1.
+ * @typedef {object} StreamReset
+ * @property {string} threadId
+ * @property {string} streamId
+ * @property {string} runId
+ * @property {string | null} previousEpoch
+ * @property {string} epoch
  */
 
 /**
@@ -42,9 +65,10 @@
  * @property {string} streamId
  * @property {"streaming" | "completed" | "failed" | "cancelled" | "aborted" | "unknown"} status
  * @property {number} lastSeq
+ * @property {string} [epoch]
  */
 
-/** @typedef {{ threadId: string, streams: StreamSummary[] }} SubscribeResult */
+/** @typedef {{ threadId: string, streams: StreamSummary[], runs?: RunView[] }} SubscribeResult */
 
 /**
  * @typedef {object} ThreadHandlers
@@ -52,8 +76,11 @@
  * @property {(e: StreamEndedEvent) => void} [onEnded] once per stream, after its last token
  * @property {(e: ReHomeError) => void} [onError] a refused subscribe, replay or resubscribe
  * @property {(run: RunView) => void} [onRunUpdated] a run of the thread changed (queued, running,
- *   completed, failed, cancelled); as the server sends it, not replayed after a reconnect (read the
- *   run with `GET /api/threads/{threadId}/runs/{runId}` for its current state)
+ *   completed, failed, cancelled); as the server sends it, and after every later Subscribe (a
+ *   reconnect, `agent.resync`, a silent stream) for each run newer than the last one passed on —
+ *   so an update lost on the way is caught up. The first Subscribe's runs are in its answer.
+ * @property {(e: StreamReset) => void} [onStreamReset] a stream restarted under a new epoch: clear
+ *   what was shown of it; `onToken` then delivers it again from seq 1
  */
 
 /**
@@ -97,6 +124,9 @@
  *   can hand out a fresh token
  * @property {number[]} [retryDelaysMs] waits before reconnect attempts 1, 2, …; the last repeats
  *   forever (the client never gives up). Default `[0, 1000, 2000, 5000, 10000, 15000]`, ±20% jitter.
+ * @property {number} [silentStreamCheckMs] a stream still streaming that has heard nothing from the
+ *   server for this long makes its thread subscribe again (its last tokens and end may have been
+ *   lost with no gap to show it). Default 30000; 0 turns the check off.
  * @property {import("@microsoft/signalr").LogLevel} [logLevel] SignalR's log level (default Warning)
  */
 
