@@ -20,7 +20,8 @@ internal static class StreamScripts
     /// meta hash that was lost gets a new epoch too. Meta fields: <see cref="Naming.StreamNames.Fields"/>.
     /// KEYS: seq, log, active, done, meta, threadStreams.
     /// ARGV: token, emittedAt (ms), log cap, active member, runId, streamId, now (ms), expected seq (0 = none), candidate epoch.
-    /// Returns { code, seq, epoch } (seq: what Redis holds for code 3; epoch '' when unknown).
+    /// Returns { code, seq, epoch } (seq: what Redis holds for code 3; epoch '' when unknown); code 1 adds
+    /// the token and emittedAt the log holds for that seq (absent when the log was trimmed past it).
     /// </summary>
     public const string AppendToken = """
         if redis.call('EXISTS', KEYS[4]) == 1 then return { 2, 0, '' } end
@@ -28,7 +29,12 @@ internal static class StreamScripts
         local held = redis.call('GET', KEYS[1])
         local current = tonumber(held or '0')
         if expected > 0 then
-          if expected <= current then return { 1, expected, redis.call('HGET', KEYS[5], 'epoch') or '' } end
+          if expected <= current then
+            local epoch = redis.call('HGET', KEYS[5], 'epoch') or ''
+            local stored = redis.call('XRANGE', KEYS[2], expected .. '-0', expected .. '-0')
+            if stored[1] then return { 1, expected, epoch, stored[1][2][2], stored[1][2][4] } end
+            return { 1, expected, epoch }
+          end
           if expected > current + 1 then return { 3, current, '' } end
         end
         local seq = redis.call('INCR', KEYS[1])

@@ -59,12 +59,22 @@ public sealed partial class StreamingService(
                 throw new StreamRewoundException(stream, seq, expectedSeq ?? 0);
         }
 
-        var tokenEvent = new TokenEvent(stream.ThreadId, runId, stream.StreamId, seq, token, emittedAt, epoch);
-        if (code == StreamScripts.Appended)
+        if (code == StreamScripts.AlreadyAppended)
         {
-            metrics.TokenEmitted();
+            // The seq was written before — by this producer's timed-out call, or by another worker that
+            // took the job over. What clients are sent is what the log holds, never this call's text.
+            if (result.Length < 5)
+            {
+                return new TokenEvent(stream.ThreadId, runId, stream.StreamId, seq, token, emittedAt, epoch);
+            }
+
+            var stored = new TokenEvent(stream.ThreadId, runId, stream.StreamId, seq, (string?)result[3] ?? string.Empty, (double)result[4], epoch);
+            await BroadcastAsync(stream.ThreadId, Events.Token, stored, cancellationToken);
+            return stored;
         }
 
+        var tokenEvent = new TokenEvent(stream.ThreadId, runId, stream.StreamId, seq, token, emittedAt, epoch);
+        metrics.TokenEmitted();
         await BroadcastAsync(stream.ThreadId, Events.Token, tokenEvent, cancellationToken);
         return tokenEvent;
     }

@@ -8,12 +8,13 @@ internal static class QueueScripts
     /// a worker whose job was taken over must stop, not take it back. A held job's stream is marked
     /// active too, so the reaper leaves a stream alone while its worker lives (a paused stream, a
     /// provider thinking before its first token).
+    /// A queue or group that is gone (Redis lost its data) means the job is lost too.
     /// KEYS: queue, active streams. ARGV: group, consumer, entry id, active member, now (ms).
     /// Returns 1 when held, 0 when lost.
     /// </summary>
     public const string Keep = """
-        local pending = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[3], ARGV[3], 1)
-        if #pending == 0 or pending[1][2] ~= ARGV[2] then return 0 end
+        local ok, pending = pcall(redis.call, 'XPENDING', KEYS[1], ARGV[1], ARGV[3], ARGV[3], 1)
+        if (not ok) or #pending == 0 or pending[1][2] ~= ARGV[2] then return 0 end
         redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[3], 'JUSTID')
         redis.call('ZADD', KEYS[2], 'XX', ARGV[5], ARGV[4])
         return 1

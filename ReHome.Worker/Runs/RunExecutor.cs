@@ -31,6 +31,8 @@ internal sealed partial class RunExecutor(
     TimeProvider time,
     ILogger<RunExecutor> logger)
 {
+    private const string LostDataReason = "Redis lost this run's data while it was being written";
+
     /// <summary>How long a stopping worker tries to hand a job back while Redis is away.</summary>
     private static readonly TimeSpan HandBackPatience = TimeSpan.FromSeconds(5);
 
@@ -104,6 +106,15 @@ internal sealed partial class RunExecutor(
         }
         catch (OperationCanceledException) when (lease.LostToAnotherWorker)
         {
+            if (await patience.ExecuteAsync(_ => runs.GetAsync(run.Id), stopping) is null)
+            {
+                // Not another worker: Redis lost the run and its job (a flush, a restore without them).
+                // Nobody will finish the stream, so end it now and its subscribers are told.
+                await patience.ExecuteAsync(token => streaming.AbortAsync(run.Stream, run.Id, LostDataReason, token), stopping);
+                Log.RunDataLost(logger, run.Id);
+                return "lost";
+            }
+
             Log.LostToAnotherWorker(logger, run.Id);
             return "taken_over";
         }
@@ -247,5 +258,8 @@ internal sealed partial class RunExecutor(
 
         [LoggerMessage(307, LogLevel.Warning, "Run {RunId} could not be handed back (Redis is away); another worker takes it over after the visibility timeout")]
         public static partial void HandBackFailed(ILogger logger, string runId);
+
+        [LoggerMessage(308, LogLevel.Error, "Run {RunId}: Redis lost its record and job while it was being written; its stream is aborted")]
+        public static partial void RunDataLost(ILogger logger, string runId);
     }
 }

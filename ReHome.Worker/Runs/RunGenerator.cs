@@ -10,15 +10,18 @@ namespace ReHome.Worker.Runs;
 
 /// <summary>
 /// One attempt at a run: asks the chat client for a reply and hands each piece of text to the
-/// streaming service as the next token. An attempt after a failed or lost one resumes: the tokens
-/// the stream already holds are not written again (exact for the offline provider, which always gives
-/// the same reply; for a model that samples, the reply continues from the same token count).
+/// streaming service as the next token. An attempt after a failed or lost one resumes where the
+/// stream stopped when the provider gives the same reply every time (the offline one); a model that
+/// samples would continue with another text, so for it the stream starts again under a new epoch and
+/// clients replace what they showed (<see cref="StreamingService.RestartAsync"/>).
 /// </summary>
 /// <remarks>
 /// The provider is read on its own, into a queue, while tokens are written to Redis: a Redis outage
 /// pauses the writing (<see cref="RedisPatience"/>) but not the reading, so what the provider said
 /// meanwhile is kept, in order, and written when Redis is back — the provider's reply is never cut
-/// short by the store, nor asked for twice.
+/// short by the store, nor asked for twice. When Redis comes back with less than was written (a
+/// failover to a lagging replica, a restore, lost data), the stream starts again under a new epoch
+/// and the reply so far is written again from seq 1.
 /// </remarks>
 internal sealed class RunGenerator(IChatClient chat, StreamingService streaming, StreamLog streams, RedisPatience patience, IOptions<AgentOptions> options)
 {
@@ -32,23 +35,40 @@ internal sealed class RunGenerator(IChatClient chat, StreamingService streaming,
         }
 
         var written = state.LastSeq;
-        var reply = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var reading = ReadReplyAsync(run, reply.Writer, stopReading.Token);
+        if (written > 0 && !RepeatsItsReply)
+        {
+            await RestartAsync(run, cancellationToken);
+            written = 0;
+        }
 
-        long seq = 0;
+        var channel = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reading = ReadReplyAsync(run, channel.Writer, stopReading.Token);
+
+        // Every piece of this attempt's reply, for writing it again after Redis lost some of it.
+        var reply = new List<string>();
         try
         {
-            await foreach (var text in reply.Reader.ReadAllAsync(cancellationToken))
+            await foreach (var text in channel.Reader.ReadAllAsync(cancellationToken))
             {
-                if (++seq <= written)
+                reply.Add(text);
+                if (reply.Count <= written)
                 {
                     continue;
                 }
 
-                await lease.WaitUntilHeldAsync(cancellationToken);
-                var expected = seq;
-                await patience.ExecuteAsync(token => streaming.StreamTokenAsync(run.Stream, run.Id, text, expectedSeq: expected, token), cancellationToken);
+                try
+                {
+                    await WriteAsync(run, lease, reply.Count, text, cancellationToken);
+                }
+                catch (StreamRewoundException)
+                {
+                    await RestartAsync(run, cancellationToken);
+                    for (var seq = 1; seq <= reply.Count; seq++)
+                    {
+                        await WriteAsync(run, lease, seq, reply[seq - 1], cancellationToken);
+                    }
+                }
             }
         }
         finally
@@ -60,8 +80,20 @@ internal sealed class RunGenerator(IChatClient chat, StreamingService streaming,
 
         // The reply has been written; a provider failure after its last piece still fails the attempt.
         await reading;
-        return Math.Max(seq, written);
+        return Math.Max(reply.Count, written);
     }
+
+    /// <summary>The offline provider gives the same reply to the same input every time; a model samples.</summary>
+    private bool RepeatsItsReply => options.Value.Provider == AgentProvider.Offline;
+
+    private async Task WriteAsync(AgentRun run, JobLease lease, long seq, string text, CancellationToken cancellationToken)
+    {
+        await lease.WaitUntilHeldAsync(cancellationToken);
+        await patience.ExecuteAsync(token => streaming.StreamTokenAsync(run.Stream, run.Id, text, expectedSeq: seq, token), cancellationToken);
+    }
+
+    private Task<string> RestartAsync(AgentRun run, CancellationToken cancellationToken) =>
+        patience.ExecuteAsync(token => streaming.RestartAsync(run.Stream, run.Id, token), cancellationToken);
 
     /// <summary>Reads the provider's reply into <paramref name="reply"/>; its failure is this task's, not the queue's.</summary>
     private async Task ReadReplyAsync(AgentRun run, ChannelWriter<string> reply, CancellationToken cancellationToken)
