@@ -1,5 +1,9 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using ReHome.Streaming.Naming;
+using ReHome.Streaming.Queue;
+using ReHome.Streaming.Runs;
+using StackExchange.Redis;
 
 namespace ReHome.Benchmarks.Processes;
 
@@ -10,6 +14,7 @@ namespace ReHome.Benchmarks.Processes;
 /// </summary>
 internal sealed class ProcessCluster : IAsyncDisposable
 {
+    private const string QueueName = "runs";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
     private readonly ClusterSettings _settings;
     private readonly ServiceBuild.Outputs _build;
@@ -70,6 +75,32 @@ internal sealed class ProcessCluster : IAsyncDisposable
 
     public Service Worker(int index) => _services.Where(service => !service.IsApi).ElementAt(index);
 
+    /// <summary>
+    /// The worker holding the most runs now (its queue consumer, named machine-pid, has the most
+    /// unacknowledged jobs), so killing it hits streams; the first worker when that cannot be read.
+    /// </summary>
+    public async Task<Service> BusiestWorkerAsync()
+    {
+        var held = new Dictionary<string, int>();
+        try
+        {
+            foreach (var priority in RunPriorities.InOrder)
+            {
+                foreach (var (consumer, count) in await Redis.PendingByConsumerAsync(StreamNames.Keys.Queue(QueueName, priority), QueueOptions.ConsumerGroup))
+                {
+                    held[consumer] = held.GetValueOrDefault(consumer) + count;
+                }
+            }
+        }
+        catch (RedisException)
+        {
+        }
+
+        return _services.Where(service => !service.IsApi && service.Process is { HasExited: false })
+            .MaxBy(service => held.FirstOrDefault(pair => pair.Key.EndsWith($"-{service.Process!.Id}", StringComparison.Ordinal)).Value)
+            ?? Worker(0);
+    }
+
     /// <summary>Starts every service that has exited (was killed) again, on its port, and waits until it is healthy.</summary>
     public async Task ReplaceExitedAsync(CancellationToken cancellationToken)
     {
@@ -94,6 +125,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
             ["Auth__SigningKeys__0__Id"] = "faultbench",
             ["Auth__SigningKeys__0__Key"] = _signingKey,
             ["RateLimit__ActionsPerWindow"] = "1000000",
+            ["Queue__Name"] = QueueName,
             ["Queue__VisibilityTimeout"] = _settings.VisibilityTimeout.ToString("c", CultureInfo.InvariantCulture),
         };
         if (!service.IsApi)

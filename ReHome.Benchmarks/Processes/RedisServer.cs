@@ -65,6 +65,13 @@ internal sealed class RedisServer : IAsyncDisposable
     /// <summary><c>CONFIG SET maxmemory</c>; 0 means no limit. With the default noeviction policy a full Redis refuses writes.</summary>
     public Task SetMaxMemoryAsync(long bytes) => Server.ConfigSetAsync("maxmemory", bytes);
 
+    /// <summary>Entries of a stream's consumer group each consumer holds unacknowledged (XPENDING summary).</summary>
+    public async Task<IReadOnlyDictionary<string, int>> PendingByConsumerAsync(string streamKey, string group)
+    {
+        var pending = await _admin.GetDatabase().StreamPendingAsync(streamKey, group);
+        return pending.Consumers.ToDictionary(consumer => consumer.Name.ToString(), consumer => consumer.PendingMessageCount);
+    }
+
     public Task FlushAllAsync() => Server.FlushAllDatabasesAsync();
 
     private IServer Server => _admin.GetServer(ConnectionString);
