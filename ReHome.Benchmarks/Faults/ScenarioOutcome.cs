@@ -18,11 +18,12 @@ internal sealed record ScenarioOutcome(
     TimeSpan Budget,
     int Reconnects,
     int DroppedDuplicates,
-    string Statuses)
+    string Statuses,
+    string Crashed)
 {
     public static IReadOnlyList<string> Headers { get; } =
     [
-        "scenario", "streams", "lost", "twice", "wrong text", "not terminal", "not completed", "late", "told of reset", "all ended after", "budget", "reconnects", "dups dropped", "run statuses",
+        "scenario", "streams", "lost", "twice", "wrong text", "not terminal", "not completed", "late", "told of reset", "all ended after", "budget", "reconnects", "dups dropped", "exited by itself", "run statuses",
     ];
 
     public IReadOnlyList<string> Cells =>
@@ -40,6 +41,7 @@ internal sealed record ScenarioOutcome(
         Seconds(Budget),
         Number(Reconnects),
         Number(DroppedDuplicates),
+        Crashed,
         Statuses,
     ];
 

@@ -10,6 +10,7 @@ internal sealed class ChildProcess : IDisposable
 {
     private readonly Process _process;
     private readonly LogSink _log;
+    private bool _stopped;
 
     private ChildProcess(string name, Process process, LogSink log)
     {
@@ -23,6 +24,11 @@ internal sealed class ChildProcess : IDisposable
     public int Id => _process.Id;
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>The process exited and the benchmark did not kill or stop it: it crashed or stopped by itself.</summary>
+    public bool ExitedByItself => _process.HasExited && !_stopped;
+
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
 
     public static ChildProcess Start(
         string name, string fileName, IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string> environment, string logPath)
@@ -53,6 +59,7 @@ internal sealed class ChildProcess : IDisposable
     /// <summary>SIGKILL: the process gets no chance to clean up, as when a machine or container dies.</summary>
     public void Kill()
     {
+        _stopped = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
@@ -62,6 +69,7 @@ internal sealed class ChildProcess : IDisposable
     /// <summary>SIGTERM, then SIGKILL if it has not exited within the timeout.</summary>
     public async Task TerminateAsync(TimeSpan timeout)
     {
+        _stopped = true;
         if (_process.HasExited)
         {
             return;

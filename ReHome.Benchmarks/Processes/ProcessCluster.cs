@@ -101,6 +101,10 @@ internal sealed class ProcessCluster : IAsyncDisposable
             ?? Worker(0);
     }
 
+    /// <summary>Services that exited by themselves (crashed, or stopped on an error) since they were started, with their exit codes.</summary>
+    public IReadOnlyList<string> ExitedByThemselves() =>
+        [.. _services.Where(service => service.Process is { ExitedByItself: true }).Select(service => $"{service.Name} (exit {service.Process!.ExitCode})")];
+
     /// <summary>Starts every service that has exited (was killed) again, on its port, and waits until it is healthy.</summary>
     public async Task ReplaceExitedAsync(CancellationToken cancellationToken)
     {
@@ -128,6 +132,11 @@ internal sealed class ProcessCluster : IAsyncDisposable
             ["Queue__Name"] = QueueName,
             ["Queue__VisibilityTimeout"] = _settings.VisibilityTimeout.ToString("c", CultureInfo.InvariantCulture),
         };
+        foreach (var (name, value) in _settings.Environment ?? new Dictionary<string, string>())
+        {
+            environment[name] = value;
+        }
+
         if (!service.IsApi)
         {
             environment["Agent__Provider"] = "Offline";

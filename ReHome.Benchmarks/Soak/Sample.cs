@@ -27,10 +27,11 @@ internal static class Sample
         return new MemorySample(at, resident, redis, totals.RunsEnded, totals.TokensShown);
     }
 
-    public static string Header(ProcessCluster cluster) =>
-        string.Join("  ", Columns(cluster.Services.Select(service => service.Name)));
+    public static IReadOnlyList<string> Columns(ProcessCluster cluster) => Columns(cluster.Services.Select(service => service.Name));
 
-    public static string Line(MemorySample sample) => string.Join("  ", Cells(sample));
+    /// <summary>A live line, each cell under its column's header.</summary>
+    public static string Line(MemorySample sample, IReadOnlyList<string> header) =>
+        string.Join("  ", Cells(sample).Select((cell, column) => column == 0 ? cell.PadRight(header[column].Length) : cell.PadLeft(header[column].Length)));
 
     public static string Table(IReadOnlyList<MemorySample> samples) =>
         samples.Count == 0 ? "(no samples)" : TextTable.Format(Columns(samples[0].ResidentMiB.Keys), samples.Select(Cells));
@@ -63,7 +64,7 @@ internal static class Sample
     }
 
     private static string[] Columns(IEnumerable<string> services) =>
-        ["t", .. services.Select(name => $"{name} RSS MiB"), "redis MiB", "runs ended", "tokens shown"];
+        ["elapsed", .. services.Select(name => $"{name} RSS MiB"), "redis MiB", "runs ended", "tokens shown"];
 
     private static string[] Cells(MemorySample sample) =>
     [

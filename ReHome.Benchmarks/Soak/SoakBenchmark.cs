@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using ReHome.Benchmarks.Clients;
 using ReHome.Benchmarks.Processes;
 using ReHome.Streaming.Contracts;
@@ -19,13 +20,17 @@ internal static class SoakBenchmark
     public static async Task<int> RunAsync(SoakOptions options, CancellationToken cancellationToken)
     {
         var build = await ServiceBuild.BuildAsync(options.SkipBuild, cancellationToken);
-        var settings = new ClusterSettings(options.Apis, options.Workers, options.ReplyTokens, options.TokensPerSecond, TimeSpan.FromSeconds(10), WorkerConcurrency: options.RunsAtOnce);
+        var retention = options.Retention.ToString("c", CultureInfo.InvariantCulture);
+        var settings = new ClusterSettings(
+            options.Apis, options.Workers, options.ReplyTokens, options.TokensPerSecond, TimeSpan.FromSeconds(10), WorkerConcurrency: options.RunsAtOnce,
+            Environment: new Dictionary<string, string> { ["Streaming__LogRetention"] = retention, ["Streaming__EndedRetention"] = retention });
         var threadCount = Math.Max(1, (int)Math.Ceiling(options.Connections / (double)options.ClientsPerThread));
         var lanes = Math.Min(options.RunsAtOnce, threadCount);
         var duration = TimeSpan.FromMinutes(options.Minutes);
         Console.WriteLine(
             $"soak: {options.Connections} connections on {threadCount} threads, {lanes} runs at once ({options.ReplyTokens} tokens at {options.TokensPerSecond}/s), " +
-            $"{options.Apis} api(s), {options.Workers} worker(s), {duration.TotalMinutes:0.#} min");
+            $"{options.Apis} api(s), {options.Workers} worker(s), {duration.TotalMinutes:0.#} min; " +
+            $"ended streams kept {options.Retention.TotalSeconds:0} s (Streaming:LogRetention, EndedRetention)");
         await using var cluster = await ProcessCluster.StartAsync(settings, build, cancellationToken);
         using var rest = await ApiRest.SignInAsync(cluster.Apis, "soak", cancellationToken);
         var threads = await CreateThreadsAsync(rest, threadCount, cancellationToken);
@@ -50,12 +55,13 @@ internal static class SoakBenchmark
             stop.CancelAfter(duration);
             var runLoops = Enumerable.Range(0, lanes).Select(lane => RunLaneAsync(
                 rest, [.. threads.Where((_, index) => index % lanes == lane)], clients, settings, totals, stop.Token, cancellationToken)).ToArray();
-            Console.WriteLine(Sample.Header(cluster));
+            var header = Sample.Columns(cluster);
+            Console.WriteLine(string.Join("  ", header));
             while (!stop.IsCancellationRequested)
             {
                 var sample = await Sample.TakeAsync(cluster, clock.Elapsed, totals);
                 samples.Add(sample);
-                Console.WriteLine(Sample.Line(sample));
+                Console.WriteLine(Sample.Line(sample, header));
                 try
                 {
                     await Task.Delay(SampleEvery, stop.Token);
@@ -81,8 +87,10 @@ internal static class SoakBenchmark
         Console.WriteLine(
             $"runs ended: {totals.RunsEnded} ({totals.RunsNotCompleted} not completed), not terminal: {totals.RunsNotTerminal}; " +
             $"tokens shown: {totals.TokensShown}; lost: {totals.Lost}; twice: {totals.Twice}; wrong text: {totals.WrongText} client streams");
+        var exited = cluster.ExitedByThemselves();
+        Console.WriteLine($"services that exited by themselves: {(exited.Count == 0 ? "none" : string.Join(", ", exited))}");
         Console.WriteLine($"logs: {cluster.LogDirectory}");
-        return totals is { Lost: 0, Twice: 0, WrongText: 0, RunsNotTerminal: 0, RunsNotCompleted: 0 } ? 0 : 1;
+        return totals is { Lost: 0, Twice: 0, WrongText: 0, RunsNotTerminal: 0, RunsNotCompleted: 0 } && exited.Count == 0 ? 0 : 1;
     }
 
     private static async Task<List<string>> CreateThreadsAsync(ApiRest rest, int count, CancellationToken cancellationToken)

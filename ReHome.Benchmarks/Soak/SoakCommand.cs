@@ -14,10 +14,15 @@ internal static class SoakCommand
         var tokensPerSecond = new Option<double>("--tokens-per-second") { Description = "Pace of each run (Agent:Offline:TokensPerSecond)", DefaultValueFactory = _ => 5 };
         var apis = new Option<int>("--apis") { Description = "Api processes", DefaultValueFactory = _ => 1 };
         var workers = new Option<int>("--workers") { Description = "Worker processes", DefaultValueFactory = _ => 1 };
+        var retention = new Option<int>("--retention")
+        {
+            Description = "Streaming:LogRetention and EndedRetention in seconds: how long Redis keeps an ended stream (the services' default, 1 h, would outlast the soak)",
+            DefaultValueFactory = _ => 120,
+        };
         var skipBuild = new Option<bool>("--skip-build") { Description = "Use the existing Release build of ReHome.Api and ReHome.Worker" };
         var command = new Command("soak", "Steady streams to many connections; api and worker RSS and Redis memory every 10 s, tokens lost or shown twice")
         {
-            connections, minutes, clientsPerThread, runsAtOnce, replyTokens, tokensPerSecond, apis, workers, skipBuild,
+            connections, minutes, clientsPerThread, runsAtOnce, replyTokens, tokensPerSecond, apis, workers, retention, skipBuild,
         };
         command.SetAction((parse, cancellation) => SoakBenchmark.RunAsync(
             new SoakOptions(
@@ -29,6 +34,7 @@ internal static class SoakCommand
                 parse.GetValue(tokensPerSecond),
                 parse.GetValue(apis),
                 parse.GetValue(workers),
+                TimeSpan.FromSeconds(parse.GetValue(retention)),
                 parse.GetValue(skipBuild)),
             cancellation));
         return command;

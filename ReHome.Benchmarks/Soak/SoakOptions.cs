@@ -10,4 +10,5 @@ internal sealed record SoakOptions(
     double TokensPerSecond,
     int Apis,
     int Workers,
+    TimeSpan Retention,
     bool SkipBuild);
