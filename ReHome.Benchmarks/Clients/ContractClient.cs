@@ -68,7 +68,7 @@ internal sealed class ContractClient : IAsyncDisposable
         lock (_gate)
         {
             return _streams.TryGetValue(streamId, out var view)
-                ? new StreamSnapshot(new SortedDictionary<long, string>(view.Shown), view.Contiguous, view.Final, view.EndStatus, view.Resets, view.DroppedDuplicates)
+                ? new StreamSnapshot(new SortedDictionary<long, string>(view.Shown), view.Contiguous, view.Final, view.EndStatus, view.EndedAt, view.Resets, view.DroppedDuplicates)
                 : null;
         }
     }
@@ -175,6 +175,7 @@ internal sealed class ContractClient : IAsyncDisposable
             view = View(streamId);
             view.Final = Math.Max(view.Final ?? 0, lastSeq);
             view.EndStatus = status ?? view.EndStatus;
+            view.EndedAt ??= status is null ? null : System.Diagnostics.Stopwatch.GetTimestamp();
             if (!view.IsBehind)
             {
                 return;
@@ -371,4 +372,4 @@ internal sealed class ContractClient : IAsyncDisposable
 
 /// <summary>A copy of a <see cref="StreamView"/> at one moment.</summary>
 internal sealed record StreamSnapshot(
-    IReadOnlyDictionary<long, string> Shown, long Contiguous, long? Final, string? EndStatus, int Resets, int DroppedDuplicates);
+    IReadOnlyDictionary<long, string> Shown, long Contiguous, long? Final, string? EndStatus, long? EndedAt, int Resets, int DroppedDuplicates);

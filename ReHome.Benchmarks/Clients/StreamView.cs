@@ -24,6 +24,9 @@ internal sealed class StreamView(string streamId)
 
     public string? EndStatus { get; set; }
 
+    /// <summary>When the end event first arrived (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>).</summary>
+    public long? EndedAt { get; set; }
+
     public bool Replaying { get; set; }
 
     public bool ReplayAgain { get; set; }
@@ -53,6 +56,7 @@ internal sealed class StreamView(string streamId)
         Contiguous = 0;
         Final = null;
         EndStatus = null;
+        EndedAt = null;
     }
 
     public bool HasGap => Shown.Count > 0 && Shown.Keys.Last() > Contiguous;

@@ -24,10 +24,11 @@ internal sealed class ScenarioRunner(ProcessCluster cluster, ApiRest rest, Fault
             await WaitStreamingAsync(streams, cancellationToken);
 
             Console.WriteLine($"  fault: {scenario.Description}");
+            var faultAt = Stopwatch.GetTimestamp();
             var clock = Stopwatch.StartNew();
             await scenario.InjectAsync(cluster, cancellationToken);
             var budget = options.VisibilityTimeout + scenario.Outage + settings.RunLength;
-            await WaitTerminalAsync(streams, clock, budget + Margin, cancellationToken);
+            await WaitTerminalAsync(streams, faultAt, clock, budget + Margin, cancellationToken);
             await WaitCaughtUpAsync(streams, cancellationToken);
             return await JudgeAsync(scenario, streams, budget, cancellationToken);
         }
@@ -86,7 +87,7 @@ internal sealed class ScenarioRunner(ProcessCluster cluster, ApiRest rest, Fault
         Console.WriteLine("  (the streams had not started after the run length + 30 s; injecting the fault anyway)");
     }
 
-    private async Task WaitTerminalAsync(List<FaultStream> streams, Stopwatch clock, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task WaitTerminalAsync(List<FaultStream> streams, long faultAt, Stopwatch clock, TimeSpan timeout, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -105,7 +106,9 @@ internal sealed class ScenarioRunner(ProcessCluster cluster, ApiRest rest, Fault
                     stream.LastSeq = run?.LastSeq ?? stream.LastSeq;
                     if (run is not null && RunStatuses.IsFinal(run.Status))
                     {
-                        stream.TerminalAfter = clock.Elapsed;
+                        // REST is polled each second; a client's end event, when one arrived, dates the end closer.
+                        var ended = stream.Clients.Select(client => client.Snapshot(run.StreamId)?.EndedAt).Where(at => at is not null).Min();
+                        stream.TerminalAfter = ended is { } at && at >= faultAt ? Stopwatch.GetElapsedTime(faultAt, at) : clock.Elapsed;
                     }
                 }
                 catch (HttpRequestException)
