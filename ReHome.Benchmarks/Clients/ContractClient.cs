@@ -187,12 +187,14 @@ internal sealed class ContractClient : IAsyncDisposable
 
     private void OnReset(HubConnection connection, JsonElement reset)
     {
-        var epoch = reset.TryGetProperty("epoch", out var value) ? value.GetRawText() : null;
+        var isObject = reset.ValueKind == JsonValueKind.Object;
+        var epoch = isObject && reset.TryGetProperty("epoch", out var value) ? value.GetRawText() : null;
+        var streamId = isObject && reset.TryGetProperty("streamId", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
         StreamView[] views;
         lock (_gate)
         {
             // A reset without a stream id concerns every stream of the thread.
-            views = reset.TryGetProperty("streamId", out var id) && id.GetString() is { } streamId ? [View(streamId)] : [.. _streams.Values];
+            views = streamId is not null ? [View(streamId)] : [.. _streams.Values];
             foreach (var view in views)
             {
                 view.Reset(epoch);

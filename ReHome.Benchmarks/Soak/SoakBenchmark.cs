@@ -133,7 +133,14 @@ internal static class SoakBenchmark
                 continue;
             }
 
-            await JudgeAsync(rest, thread, run, clients[thread], settings.ReplyTokens, totals, cancellationToken);
+            try
+            {
+                await JudgeAsync(rest, thread, run, clients[thread], settings.ReplyTokens, totals, cancellationToken);
+            }
+            catch (HttpRequestException exception)
+            {
+                Console.WriteLine($"  the log of {run.StreamId} could not be read: {exception.Message}");
+            }
         }
     }
 
