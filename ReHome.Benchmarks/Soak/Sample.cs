@@ -36,15 +36,19 @@ internal static class Sample
     public static string Table(IReadOnlyList<MemorySample> samples) =>
         samples.Count == 0 ? "(no samples)" : TextTable.Format(Columns(samples[0].ResidentMiB.Keys), samples.Select(Cells));
 
-    /// <summary>Per series: average of the last third against the first third of the samples after warm-up.</summary>
-    public static string Trend(IReadOnlyList<MemorySample> samples)
+    /// <summary>
+    /// Per series: average of the last third against the first third of the samples after warm-up —
+    /// the first fifth, at least a minute, and at least <paramref name="filling"/> (until ended streams
+    /// start to expire, Redis grows by design).
+    /// </summary>
+    public static string Trend(IReadOnlyList<MemorySample> samples, TimeSpan filling)
     {
         if (samples.Count == 0)
         {
             return "trend: no samples";
         }
 
-        var warmUp = TimeSpan.FromTicks(Math.Max(MinimumWarmUp.Ticks, samples[^1].At.Ticks / 5));
+        var warmUp = TimeSpan.FromTicks(Math.Max(Math.Max(MinimumWarmUp.Ticks, filling.Ticks), samples[^1].At.Ticks / 5));
         var steady = samples.Where(sample => sample.At >= warmUp).ToArray();
         if (steady.Length < 3)
         {

@@ -83,7 +83,7 @@ internal static class SoakBenchmark
         Console.WriteLine();
         Console.WriteLine(Sample.Table(samples));
         Console.WriteLine();
-        Console.WriteLine(Sample.Trend(samples));
+        Console.WriteLine(Sample.Trend(samples, filling: options.Retention + settings.RunLength));
         Console.WriteLine(
             $"runs ended: {totals.RunsEnded} ({totals.RunsNotCompleted} not completed), not terminal: {totals.RunsNotTerminal}; " +
             $"tokens shown: {totals.TokensShown}; lost: {totals.Lost}; twice: {totals.Twice}; wrong text: {totals.WrongText} client streams");
