@@ -147,13 +147,13 @@ internal sealed class ContractClient : IAsyncDisposable
                 {
                     view.Epoch = epoch;
                 }
-                else if (IsNewer(epoch, view.Epoch))
+                else if (view.HasLeft(epoch))
                 {
-                    view.Reset(epoch);
+                    return; // a late token of the stream's earlier life
                 }
                 else
                 {
-                    return; // a late token of the stream's earlier life
+                    view.Reset(epoch);
                 }
             }
 
@@ -195,6 +195,8 @@ internal sealed class ContractClient : IAsyncDisposable
         {
             // A reset without a stream id concerns every stream of the thread.
             views = streamId is not null ? [View(streamId)] : [.. _streams.Values];
+            // A token of the new epoch may have come first and reset the stream already.
+            views = [.. views.Where(view => epoch is null || (view.Epoch != epoch && !view.HasLeft(epoch)))];
             foreach (var view in views)
             {
                 view.Reset(epoch);
@@ -349,12 +351,6 @@ internal sealed class ContractClient : IAsyncDisposable
     }
 
     /// <summary>Numbers compare as numbers; anything else is newer when it differs.</summary>
-    private static bool IsNewer(string candidate, string current) =>
-        long.TryParse(candidate, NumberStyles.Integer, CultureInfo.InvariantCulture, out var next)
-        && long.TryParse(current, NumberStyles.Integer, CultureInfo.InvariantCulture, out var now)
-            ? next > now
-            : !string.Equals(candidate, current, StringComparison.Ordinal);
-
     public async ValueTask DisposeAsync()
     {
         HubConnection? connection;

@@ -13,6 +13,11 @@ internal sealed class StreamView(string streamId)
 
     public string? Epoch { get; set; }
 
+    /// <summary>Epochs this stream has left: epochs are random ids, not ordered, so a late event is known by these.</summary>
+    private readonly HashSet<string> _leftEpochs = new(StringComparer.Ordinal);
+
+    public bool HasLeft(string epoch) => _leftEpochs.Contains(epoch);
+
     /// <summary>Resets the server told of: an <c>agent.thread.stream.reset</c> event or a token with a newer epoch.</summary>
     public int Resets { get; private set; }
 
@@ -51,6 +56,11 @@ internal sealed class StreamView(string streamId)
     public void Reset(string? epoch)
     {
         Resets++;
+        if (Epoch is { } left)
+        {
+            _leftEpochs.Add(left);
+        }
+
         Epoch = epoch;
         Shown.Clear();
         Contiguous = 0;
