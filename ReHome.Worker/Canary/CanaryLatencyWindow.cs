@@ -2,20 +2,52 @@ using Microsoft.Extensions.Options;
 
 namespace ReHome.Worker.Canary;
 
-/// <summary>The canary's recent latencies, for the p95 the health check compares with the runbook's bar.</summary>
+/// <summary>
+/// The canary's recent latencies, for the p95 the health check compares with the runbook's bar. The
+/// first <see cref="CanaryOptions.WarmUpRounds"/> rounds are not kept: they time JIT compilation, not delivery.
+/// </summary>
 internal sealed class CanaryLatencyWindow(IOptions<CanaryOptions> options, TimeProvider time)
 {
     private readonly object _gate = new();
     private readonly Queue<(long At, double Milliseconds)> _samples = new();
     private long? _lastDelivery;
+    private int _rounds;
 
-    public void Record(double milliseconds)
+    /// <summary>A new round starts: the tokens recorded from now on belong to it.</summary>
+    public void BeginRound()
     {
         lock (_gate)
         {
-            _samples.Enqueue((time.GetTimestamp(), milliseconds));
+            _rounds++;
+        }
+    }
+
+    /// <summary>Whether the canary is still in its warm-up rounds, whose latencies are discarded.</summary>
+    public bool IsWarmingUp
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _rounds <= options.Value.WarmUpRounds;
+            }
+        }
+    }
+
+    /// <summary>Records a delivered token; false when its latency was discarded as warm-up.</summary>
+    public bool Record(double milliseconds)
+    {
+        lock (_gate)
+        {
             _lastDelivery = time.GetTimestamp();
+            if (_rounds <= options.Value.WarmUpRounds)
+            {
+                return false;
+            }
+
+            _samples.Enqueue((time.GetTimestamp(), milliseconds));
             Prune();
+            return true;
         }
     }
 

@@ -6,6 +6,7 @@ using ReHome.Streaming.Contracts;
 using ReHome.Streaming.Hubs;
 using ReHome.Streaming.Json;
 using ReHome.Streaming.Naming;
+using ReHome.Streaming.Redis;
 using ReHome.Streaming.Streams;
 using ReHome.Streaming.Telemetry;
 using ReHome.Streaming.Threads;
@@ -20,7 +21,7 @@ namespace ReHome.Worker.Canary;
 /// </summary>
 internal sealed partial class LatencyCanary(
     StreamingService streaming,
-    ThreadStore threads,
+    CanaryThread canaryThread,
     AccessTokenIssuer tokens,
     CanaryLatencyWindow window,
     StreamingMetrics metrics,
@@ -30,7 +31,9 @@ internal sealed partial class LatencyCanary(
     ILogger<LatencyCanary> logger) : BackgroundService
 {
     public const string UserId = "rehome-canary";
-    private const string StreamId = "canary";
+
+    // Workers share the canary thread, so each canary writes a stream of its own; an old one expires with its log.
+    private readonly string _streamId = $"canary-{Guid.NewGuid():N}"[..19];
 
     private readonly object _gate = new();
     private int _expected;
@@ -47,7 +50,7 @@ internal sealed partial class LatencyCanary(
             return;
         }
 
-        var thread = await CreateThreadAsync(stoppingToken);
+        var thread = await GetThreadAsync(stoppingToken);
         await using var connection = Connect(new Uri(new Uri(api), HubPaths.Agent));
         connection.On<TokenEvent>(StreamNames.Events.Token, Receive);
         connection.Reconnected += _ => connection.InvokeAsync<SubscribeResult>("Subscribe", thread.Id, stoppingToken);
@@ -64,7 +67,7 @@ internal sealed partial class LatencyCanary(
                     await connection.InvokeAsync<SubscribeResult>("Subscribe", thread.Id, stoppingToken);
                 }
 
-                await RunRoundAsync(new StreamRef(thread.Id, StreamId), stoppingToken);
+                await RunRoundAsync(new StreamRef(thread.Id, _streamId), stoppingToken);
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
@@ -87,6 +90,7 @@ internal sealed partial class LatencyCanary(
         }
 
         Task roundReceived;
+        window.BeginRound();
         lock (_gate)
         {
             (_expected, _received) = (settings.Tokens, []);
@@ -119,13 +123,17 @@ internal sealed partial class LatencyCanary(
         var latency = UnixTime.Milliseconds(time.GetUtcNow()) - token.EmittedAt;
         lock (_gate)
         {
-            if (token.StreamId != StreamId || !_received.Add(token.Seq))
+            if (token.StreamId != _streamId || !_received.Add(token.Seq))
             {
                 return;
             }
 
-            metrics.TokenDelivered(latency);
-            window.Record(latency);
+            // Warm-up rounds time JIT compilation, not delivery: kept out of the histogram and the p95.
+            if (window.Record(latency))
+            {
+                metrics.TokenDelivered(latency);
+            }
+
             if (_received.Count >= _expected)
             {
                 _roundReceived.TrySetResult();
@@ -133,16 +141,17 @@ internal sealed partial class LatencyCanary(
         }
     }
 
-    private async Task<AgentThread> CreateThreadAsync(CancellationToken stoppingToken)
+    private async Task<AgentThread> GetThreadAsync(CancellationToken stoppingToken)
     {
         while (true)
         {
             try
             {
-                return await threads.CreateAsync(UserId, "latency canary");
+                return await canaryThread.GetOrCreateAsync();
             }
-            catch (StackExchange.Redis.RedisException exception)
+            catch (Exception exception) when (RedisFaults.IsTransient(exception))
             {
+                // Redis is away at start (a timeout in the backlog is not a RedisException): wait, do not stop the host.
                 Log.RoundFailed(logger, exception);
                 await Task.Delay(options.Value.Interval, time, stoppingToken);
             }
