@@ -6,8 +6,8 @@ namespace ReHome.Tests.Infrastructure;
 
 /// <summary>
 /// A redis-server process of a test's own, on a free port with its data in a temporary folder: for
-/// settings the shared Redis must not get (an evicting maxmemory-policy), or for stopping and starting
-/// Redis without disturbing other tests.
+/// settings the shared Redis must not get (an evicting maxmemory-policy), or for pausing, stopping and
+/// starting Redis without disturbing other tests.
 /// </summary>
 public sealed class AlertsRedisServer : IAsyncDisposable
 {
@@ -60,6 +60,12 @@ public sealed class AlertsRedisServer : IAsyncDisposable
         await Eventually.MatchesAsync(() => Task.FromResult(Accepts()), accepts => accepts, TestTimeouts.Default, $"redis-server on port {Port} accepting connections");
     }
 
+    /// <summary>Freezes the server (SIGSTOP): connections stay open but nothing is answered, as in a stall or a failover.</summary>
+    public Task PauseAsync() => SignalAsync("-STOP");
+
+    /// <summary>Lets a paused server go on (SIGCONT).</summary>
+    public Task ResumeAsync() => SignalAsync("-CONT");
+
     public async Task StopAsync()
     {
         if (_process is { HasExited: false } process)
@@ -76,6 +82,13 @@ public sealed class AlertsRedisServer : IAsyncDisposable
     {
         await StopAsync();
         Directory.Delete(_directory, recursive: true);
+    }
+
+    private async Task SignalAsync(string signal)
+    {
+        var process = _process ?? throw new InvalidOperationException("redis-server is not running");
+        using var kill = Process.Start("kill", [signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
     }
 
     private bool Accepts()

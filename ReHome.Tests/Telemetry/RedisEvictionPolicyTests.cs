@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -17,13 +16,13 @@ public sealed class RedisEvictionPolicyTests(AppFixture fixture)
         await using var redis = await AlertsRedisServer.StartAsync("--maxmemory-policy", "allkeys-lru");
         await using var replica = ApiReplica.Start(ApiReplica.SettingsLike(redis.ConnectionString));
         using var api = new HttpClient { BaseAddress = replica.BaseAddress };
-        var logs = new WarningCollector();
+        var logs = new AlertsWarningCollector();
         await using var worker = await WorkerLikeHost.StartAsync(redis.ConnectionString, builder => builder.Logging.AddProvider(logs));
 
         var apiHealth = await HealthProbe.GetAsync(api);
         var workerCheck = (await worker.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(check => check.Name == Check)).Entries[Check];
         var warning = await Eventually.MatchesAsync(
-            () => Task.FromResult(logs.Warnings.FirstOrDefault(message => message.Contains("maxmemory-policy", StringComparison.Ordinal))),
+            () => Task.FromResult(logs.Warnings.Select(warning => warning.Message).FirstOrDefault(message => message.Contains("maxmemory-policy", StringComparison.Ordinal))),
             message => message is not null, TestTimeouts.Default, "a start-up warning about maxmemory-policy");
 
         Assert.Equal("degraded", apiHealth.Status);
@@ -46,30 +45,4 @@ public sealed class RedisEvictionPolicyTests(AppFixture fixture)
 
     private static JsonElement CheckOf(HealthProbe health) =>
         JsonDocument.Parse(health.Body).RootElement.GetProperty("checks").GetProperty(Check);
-
-    private sealed class WarningCollector : ILoggerProvider
-    {
-        public ConcurrentQueue<string> Warnings { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new Collecting(this);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Collecting(WarningCollector collector) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                if (IsEnabled(logLevel))
-                {
-                    collector.Warnings.Enqueue(formatter(state, exception));
-                }
-            }
-        }
-    }
 }
