@@ -9,17 +9,16 @@ public sealed class KeyRevocationTests(AppFixture fixture)
     [Fact]
     public async Task AHubConnectionSignedByAKeyThatPassesItsNotAfterIsClosedWhileOneWithTheCurrentKeyStaysOpen()
     {
-        var notAfter = DateTimeOffset.UtcNow.AddSeconds(5);
+        using var alice = await fixture.SignInAsync();
+        var threadId = await alice.CreateThreadAsync();
+        // Both tokens are good for ten more minutes; only the key of one of them retires, a few seconds after the replica starts.
+        var retiringToken = TestSigningKeys.Mint(alice.UserId, TestSigningKeys.Older, "retiring", DateTimeOffset.UtcNow.AddMinutes(10));
+        var notAfter = DateTimeOffset.UtcNow.AddSeconds(8);
         var settings = ApiReplica.SettingsLike(fixture.RedisConnectionString);
         settings["Auth:SigningKeys:1:Id"] = "retiring";
         settings["Auth:SigningKeys:1:Key"] = TestSigningKeys.Older;
         settings["Auth:SigningKeys:1:NotAfter"] = notAfter.ToString("O");
         await using var api = ApiReplica.Start(settings);
-        using var alice = await fixture.SignInAsync();
-        using var aliceAtReplica = alice.At(api.BaseAddress);
-        var threadId = await aliceAtReplica.CreateThreadAsync();
-        // Both tokens are good for ten more minutes; only the key of one of them retires.
-        var retiringToken = TestSigningKeys.Mint(alice.UserId, TestSigningKeys.Older, "retiring", DateTimeOffset.UtcNow.AddMinutes(10));
         await using var retiring = alice.CreateHubConnection(api.BaseAddress, retiringToken);
         await using var current = alice.CreateHubConnection(api.BaseAddress);
         var retiringClosed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
