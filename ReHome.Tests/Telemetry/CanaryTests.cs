@@ -20,6 +20,8 @@ public sealed class CanaryTests(AppFixture fixture)
         var window = new CanaryLatencyWindow(canary, TimeProvider.System);
         var check = new CanaryHealthCheck(window, Options.Create(new AlertOptions { MaxCanaryP95Milliseconds = 50 }), canary);
 
+        // A round that delivered nothing (Redis away at start) does not use up the warm-up.
+        await RoundAsync(window, check, milliseconds: 0, tokens: 0);
         // The first round after start carries JIT compilation: 86 ms, as seen right after ./run.sh.
         var afterFirstRound = await RoundAsync(window, check, milliseconds: 86, tokens: 10);
         var afterFastRound = await RoundAsync(window, check, milliseconds: 5, tokens: 10);

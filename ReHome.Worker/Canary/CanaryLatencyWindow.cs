@@ -12,13 +12,22 @@ internal sealed class CanaryLatencyWindow(IOptions<CanaryOptions> options, TimeP
     private readonly Queue<(long At, double Milliseconds)> _samples = new();
     private long? _lastDelivery;
     private int _rounds;
+    private bool _roundDelivered;
 
-    /// <summary>A new round starts: the tokens recorded from now on belong to it.</summary>
+    /// <summary>
+    /// A new round starts: the tokens recorded from now on belong to it. A round that delivered nothing
+    /// (Redis or the API away) is not counted, so warm-up ends only after rounds that really delivered.
+    /// </summary>
     public void BeginRound()
     {
         lock (_gate)
         {
-            _rounds++;
+            if (_rounds == 0 || _roundDelivered)
+            {
+                _rounds++;
+            }
+
+            _roundDelivered = false;
         }
     }
 
@@ -40,6 +49,7 @@ internal sealed class CanaryLatencyWindow(IOptions<CanaryOptions> options, TimeP
         lock (_gate)
         {
             _lastDelivery = time.GetTimestamp();
+            _roundDelivered = true;
             if (_rounds <= options.Value.WarmUpRounds)
             {
                 return false;

@@ -30,9 +30,9 @@ public sealed class CanaryOptions
     public TimeSpan ReceiveTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Rounds after start whose latencies are discarded: they carry JIT compilation and the first
-    /// connection's set-up, and would read as a latency alarm on every start. Deliveries still count
-    /// against the silence check.
+    /// The first rounds after start that deliver tokens; their latencies are discarded (from the p95 and
+    /// the histogram): they carry JIT compilation and the first connection's set-up, and would read as a
+    /// latency alarm on every start. Their deliveries still count against the silence check.
     /// </summary>
     [Range(0, 1_000)]
     public int WarmUpRounds { get; set; } = 2;
