@@ -5,6 +5,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using ReHome.Streaming.Health;
 using ReHome.Streaming.Naming;
+using ReHome.Streaming.Streams;
 using ReHome.Tests.Infrastructure;
 using StackExchange.Redis;
 using worker::ReHome.Worker.Canary;
@@ -71,6 +72,51 @@ public sealed class CanaryTests(AppFixture fixture)
         // The shared application's worker started first: its thread is the one every later start reuses.
         Assert.Single(canaryThreads);
         Assert.Equal(canaryThreads[0], shared);
+    }
+
+    [Fact]
+    public async Task AWorkerStoppingMidRoundEndsItsCanaryStreamInsteadOfLeavingItLive()
+    {
+        var lane = WorkerLane.Start(fixture);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(fixture.RedisConnectionString);
+        StreamRef stream;
+        try
+        {
+            // Rounds of 50 s: the worker is certainly mid-round when it stops.
+            await lane.StartWorkerAsync(new Dictionary<string, string?>
+            {
+                ["services:api:http:0"] = lane.Api.BaseAddress.ToString(),
+                ["Canary:Tokens"] = "1000",
+                ["Canary:TokenSpacing"] = "00:00:00.050",
+            });
+            // The shared application's canary sends 10 tokens a round: a stream past seq 20 is this worker's.
+            stream = await Eventually.MatchesAsync(
+                () => LongCanaryStreamAsync(redis), found => found is not null, TestTimeouts.Default, "the worker's canary stream past seq 20") ?? default!;
+        }
+        finally
+        {
+            await lane.DisposeAsync();
+        }
+
+        var done = await redis.GetDatabase().HashGetAsync(StreamNames.Keys.Done(stream), "status");
+        Assert.False(await redis.GetDatabase().KeyExistsAsync(StreamNames.Keys.Seq(stream)), "the canary stream is still live");
+        Assert.Equal("aborted", (string?)done);
+    }
+
+    private static async Task<StreamRef?> LongCanaryStreamAsync(ConnectionMultiplexer redis)
+    {
+        var database = redis.GetDatabase();
+        var thread = (string?)await database.StringGetAsync(StreamNames.Keys.CanaryThread);
+        foreach (var member in await database.SortedSetRangeByRankAsync(StreamNames.Keys.Active))
+        {
+            if (StreamRef.TryParseKey(member!, out var stream) && stream.ThreadId == thread
+                && (long?)await database.StringGetAsync(StreamNames.Keys.Seq(stream)) > 20)
+            {
+                return stream;
+            }
+        }
+
+        return null;
     }
 
     private static async Task<HealthCheckResult> RoundAsync(CanaryLatencyWindow window, CanaryHealthCheck check, double milliseconds, int tokens)

@@ -35,7 +35,10 @@ internal sealed partial class LatencyCanary(
     // Workers share the canary thread, so each canary writes a stream of its own; an old one expires with its log.
     private readonly string _streamId = $"canary-{Guid.NewGuid():N}"[..19];
 
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
+
     private readonly object _gate = new();
+    private bool _roundLive;
     private int _expected;
     private HashSet<long> _received = [];
     private TaskCompletionSource _roundReceived = new();
@@ -56,27 +59,56 @@ internal sealed partial class LatencyCanary(
         connection.Reconnected += _ => connection.InvokeAsync<SubscribeResult>("Subscribe", thread.Id, stoppingToken);
         Log.Started(logger, thread.Id, api);
 
+        var stream = new StreamRef(thread.Id, _streamId);
         using var timer = new PeriodicTimer(settings.Interval, time);
-        do
+        try
         {
-            try
+            do
             {
-                if (connection.State == HubConnectionState.Disconnected)
+                try
                 {
-                    await connection.StartAsync(stoppingToken);
-                    await connection.InvokeAsync<SubscribeResult>("Subscribe", thread.Id, stoppingToken);
-                }
+                    if (connection.State == HubConnectionState.Disconnected)
+                    {
+                        await connection.StartAsync(stoppingToken);
+                        await connection.InvokeAsync<SubscribeResult>("Subscribe", thread.Id, stoppingToken);
+                    }
 
-                await RunRoundAsync(new StreamRef(thread.Id, _streamId), stoppingToken);
+                    await RunRoundAsync(stream, stoppingToken);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    // The health check notices the silence; the next round tries again.
+                    metrics.Error("canary");
+                    Log.RoundFailed(logger, exception);
+                }
             }
-            catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-            {
-                // The health check notices the silence; the next round tries again.
-                metrics.Error("canary");
-                Log.RoundFailed(logger, exception);
-            }
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        finally
+        {
+            await EndCutShortRoundAsync(stream);
+        }
+    }
+
+    /// <summary>
+    /// A worker stopping mid-round ends its stream, so no live canary stream is left for the stuck-stream
+    /// alert and the reaper (no later start reuses this stream id to end it).
+    /// </summary>
+    private async Task EndCutShortRoundAsync(StreamRef stream)
+    {
+        if (!_roundLive)
+        {
+            return;
+        }
+
+        try
+        {
+            await streaming.AbortAsync(stream, "canary", "canary stopped").WaitAsync(StopTimeout);
+        }
+        catch (Exception exception) when (RedisFaults.IsTransient(exception))
+        {
+            Log.RoundFailed(logger, exception);
+        }
     }
 
     private async Task RunRoundAsync(StreamRef stream, CancellationToken cancellationToken)
@@ -98,6 +130,7 @@ internal sealed partial class LatencyCanary(
             roundReceived = _roundReceived.Task;
         }
 
+        _roundLive = true;
         for (var seq = 1; seq <= settings.Tokens; seq++)
         {
             await streaming.StreamTokenAsync(stream, "canary", $"c{seq} ", expectedSeq: seq, cancellationToken);
@@ -105,6 +138,7 @@ internal sealed partial class LatencyCanary(
         }
 
         await streaming.CompleteAsync(stream, "canary", cancellationToken);
+        _roundLive = false;
         if (await Task.WhenAny(roundReceived, Task.Delay(settings.ReceiveTimeout, time, cancellationToken)) != roundReceived)
         {
             int missing;
