@@ -12,7 +12,8 @@ internal static class AuthenticationExtensions
     /// <summary>
     /// JWT bearer authentication for REST and the hub: issuer, audience and any configured key that
     /// has not passed its NotAfter (several at once, for rotation). Every endpoint needs a user with a
-    /// <c>sub</c> claim unless it says otherwise.
+    /// <c>sub</c> claim unless it says otherwise. A hub connection lasts no longer than its token and its
+    /// signing key (see <see cref="KeyRevocation"/>).
     /// </summary>
     public static IHostApplicationBuilder AddReHomeAuthentication(this IHostApplicationBuilder builder)
     {
@@ -45,6 +46,11 @@ internal static class AuthenticationExtensions
                             context.Token = token;
                         }
 
+                        return Task.CompletedTask;
+                    },
+                    OnTokenValidated = context =>
+                    {
+                        KeyRevocation.CapAtKeyNotAfter(context, keys);
                         return Task.CompletedTask;
                     },
                 };

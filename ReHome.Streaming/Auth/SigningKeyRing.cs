@@ -17,6 +17,10 @@ public sealed class SigningKeyRing(IOptions<AuthOptions> options, TimeProvider t
             .Select(ToSecurityKey);
     }
 
+    /// <summary>When the configured key <paramref name="keyId"/> stops validating; null when it has no NotAfter or is unknown.</summary>
+    public DateTimeOffset? NotAfter(string? keyId) =>
+        options.Value.SigningKeys.FirstOrDefault(key => string.Equals(key.Id, keyId, StringComparison.Ordinal))?.NotAfter;
+
     /// <summary>The first key that is still valid: it signs the tokens this application issues.</summary>
     public SigningCredentials SigningCredentials() =>
         new(ValidationKeys().FirstOrDefault() ?? throw new InvalidOperationException("No signing key is valid now."), SecurityAlgorithms.HmacSha256);

@@ -51,3 +51,18 @@ internal sealed class StuckStreamsHealthCheck(RedisState redis, IOptions<AlertOp
             : HealthCheckResult.Healthy("no stuck streams");
     }
 }
+
+/// <summary>
+/// Redis must not evict keys: a <c>maxmemory-policy</c> other than <c>noeviction</c> silently drops stream
+/// logs, sequence counters and queued jobs when memory fills (Sidekiq warns the same way).
+/// </summary>
+internal sealed class MaxMemoryPolicyHealthCheck(RedisState redis) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var policy = await redis.MaxMemoryPolicyAsync();
+        return policy is null or RedisState.NoEviction
+            ? HealthCheckResult.Healthy($"Redis maxmemory-policy is {policy ?? "not reported"}")
+            : HealthCheckResult.Degraded(EvictionPolicy.Problem(policy));
+    }
+}

@@ -11,7 +11,8 @@ public static class AlertHostingExtensions
 
     /// <summary>
     /// The runbook's alerts as health checks, each named in the health report with its reason:
-    /// error rate, Redis memory, live sequences, stuck streams → Degraded. (Redis down → Unhealthy is
+    /// error rate, Redis memory, live sequences, stuck streams, an evicting maxmemory-policy → Degraded
+    /// (the last is also a warning in the log at start). (Redis down → Unhealthy is
     /// the Redis client's own check.) A check that cannot reach Redis reports Degraded, not Unhealthy:
     /// the Redis check already says Redis is down.
     /// </summary>
@@ -22,7 +23,9 @@ public static class AlertHostingExtensions
             .AddCheck<ErrorRateHealthCheck>("error-rate", HealthStatus.Degraded, [AlertTag])
             .AddCheck<RedisMemoryHealthCheck>("redis-memory", HealthStatus.Degraded, [AlertTag], timeout: TimeSpan.FromSeconds(3))
             .AddCheck<LiveSequencesHealthCheck>("live-sequences", HealthStatus.Degraded, [AlertTag], timeout: TimeSpan.FromSeconds(3))
-            .AddCheck<StuckStreamsHealthCheck>("stuck-streams", HealthStatus.Degraded, [AlertTag], timeout: TimeSpan.FromSeconds(3));
+            .AddCheck<StuckStreamsHealthCheck>("stuck-streams", HealthStatus.Degraded, [AlertTag], timeout: TimeSpan.FromSeconds(3))
+            .AddCheck<MaxMemoryPolicyHealthCheck>("redis-maxmemory-policy", HealthStatus.Degraded, [AlertTag], timeout: TimeSpan.FromSeconds(3));
+        builder.Services.AddHostedService<EvictionPolicyStartupCheck>();
         return builder;
     }
 }

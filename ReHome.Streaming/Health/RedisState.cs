@@ -5,7 +5,7 @@ using static ReHome.Streaming.Naming.StreamNames;
 
 namespace ReHome.Streaming.Health;
 
-/// <summary>What the alerts and gauges read from Redis: live and stuck streams, and INFO's memory, ops/s and hit ratio.</summary>
+/// <summary>What the alerts and gauges read from Redis: live and stuck streams, INFO's memory, ops/s and hit ratio, and the eviction policy.</summary>
 public sealed class RedisState(IConnectionMultiplexer redis, IOptions<AlertOptions> options, TimeProvider time)
 {
     public sealed record Info(long UsedMemoryBytes, long OpsPerSecond, double? KeyspaceHitRatio);
@@ -30,6 +30,17 @@ public sealed class RedisState(IConnectionMultiplexer redis, IOptions<AlertOptio
         }
 
         return count;
+    }
+
+    /// <summary>What Redis does when it reaches <c>maxmemory</c>: only <see cref="NoEviction"/> keeps every key.</summary>
+    public const string NoEviction = "noeviction";
+
+    /// <summary>Redis's <c>maxmemory-policy</c>, from <c>INFO memory</c> (which managed Redis services allow where CONFIG GET is not).</summary>
+    public async Task<string?> MaxMemoryPolicyAsync()
+    {
+        var server = redis.GetServers().First(server => server.IsConnected && !server.IsReplica);
+        var memory = await server.InfoAsync("memory");
+        return memory.SelectMany(section => section).FirstOrDefault(pair => pair.Key == "maxmemory_policy").Value;
     }
 
     public async Task<Info> ReadInfoAsync()

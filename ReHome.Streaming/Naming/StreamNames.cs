@@ -68,6 +68,9 @@ public static class StreamNames
         /// <summary>A user's stop request for a run.</summary>
         public static string CancelRequest(string runId) => $"ai:cancel:{runId}";
 
+        /// <summary>The id of the latency canary's thread, shared by every worker and reused across starts.</summary>
+        public const string CanaryThread = "ai:canary:thread";
+
         /// <summary>Held by the one worker that samples Redis-wide state for the gauges.</summary>
         public const string SamplerLease = "ai:lease:redis-sampler";
 

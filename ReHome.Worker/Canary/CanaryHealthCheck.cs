@@ -17,9 +17,13 @@ internal sealed class CanaryHealthCheck(CanaryLatencyWindow window, IOptions<Ale
             return Task.FromResult(HealthCheckResult.Degraded($"the canary has received no token for {silence.TotalSeconds:0} s"));
         }
 
+        var minimum = canary.Value.MinimumSamples;
         return Task.FromResult(window.Percentile95() switch
         {
+            null when window.IsWarmingUp => HealthCheckResult.Healthy("the canary is warming up (Canary:WarmUpRounds)"),
             null => HealthCheckResult.Healthy("the canary has no samples yet"),
+            // A p95 over a handful of samples is one slow token; wait for enough to judge (Canary:MinimumSamples).
+            var (p95, count) when count < minimum => HealthCheckResult.Healthy($"the canary has {count} of {minimum} samples needed to judge its p95 ({p95:0.0} ms so far)"),
             var (p95, count) when p95 > limit => HealthCheckResult.Degraded(
                 $"canary p95 emit-to-receive {p95:0.0} ms over {count} tokens, above {limit:0.#} ms (Alerts:MaxCanaryP95Milliseconds)"),
             var (p95, count) => HealthCheckResult.Healthy($"canary p95 {p95:0.0} ms over {count} tokens"),

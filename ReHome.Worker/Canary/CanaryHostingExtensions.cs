@@ -11,6 +11,7 @@ internal static class CanaryHostingExtensions
         builder.AddReHomeSigningKeys();
         builder.Services.AddOptions<CanaryOptions>().BindConfiguration(CanaryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<CanaryLatencyWindow>();
+        builder.Services.AddSingleton<CanaryThread>();
         builder.Services.AddHostedService<LatencyCanary>();
         builder.Services.AddHealthChecks().AddCheck<CanaryHealthCheck>("canary-latency", tags: [AlertHostingExtensions.AlertTag]);
         return builder;

@@ -29,6 +29,18 @@ public sealed class CanaryOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
     public TimeSpan ReceiveTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The first rounds after start that deliver tokens; their latencies are discarded (from the p95 and
+    /// the histogram): they carry JIT compilation and the first connection's set-up, and would read as a
+    /// latency alarm on every start. Their deliveries still count against the silence check.
+    /// </summary>
+    [Range(0, 1_000)]
+    public int WarmUpRounds { get; set; } = 2;
+
+    /// <summary>The health check judges the p95 only once this many samples (after warm-up) are in the window.</summary>
+    [Range(1, 1_000_000)]
+    public int MinimumSamples { get; set; } = 20;
+
     /// <summary>The window the canary's p95 is taken over for the health check.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(5);

@@ -6,6 +6,7 @@ using ReHome.Streaming.Contracts;
 using ReHome.Streaming.Hubs;
 using ReHome.Streaming.Json;
 using ReHome.Streaming.Naming;
+using ReHome.Streaming.Redis;
 using ReHome.Streaming.Streams;
 using ReHome.Streaming.Telemetry;
 using ReHome.Streaming.Threads;
@@ -20,7 +21,7 @@ namespace ReHome.Worker.Canary;
 /// </summary>
 internal sealed partial class LatencyCanary(
     StreamingService streaming,
-    ThreadStore threads,
+    CanaryThread canaryThread,
     AccessTokenIssuer tokens,
     CanaryLatencyWindow window,
     StreamingMetrics metrics,
@@ -30,9 +31,14 @@ internal sealed partial class LatencyCanary(
     ILogger<LatencyCanary> logger) : BackgroundService
 {
     public const string UserId = "rehome-canary";
-    private const string StreamId = "canary";
+
+    // Workers share the canary thread, so each canary writes a stream of its own; an old one expires with its log.
+    private readonly string _streamId = $"canary-{Guid.NewGuid():N}"[..19];
+
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
 
     private readonly object _gate = new();
+    private bool _roundLive;
     private int _expected;
     private HashSet<long> _received = [];
     private TaskCompletionSource _roundReceived = new();
@@ -47,33 +53,62 @@ internal sealed partial class LatencyCanary(
             return;
         }
 
-        var thread = await CreateThreadAsync(stoppingToken);
+        var thread = await GetThreadAsync(stoppingToken);
         await using var connection = Connect(new Uri(new Uri(api), HubPaths.Agent));
         connection.On<TokenEvent>(StreamNames.Events.Token, Receive);
         connection.Reconnected += _ => connection.InvokeAsync<SubscribeResult>("Subscribe", thread.Id, stoppingToken);
         Log.Started(logger, thread.Id, api);
 
+        var stream = new StreamRef(thread.Id, _streamId);
         using var timer = new PeriodicTimer(settings.Interval, time);
-        do
+        try
         {
-            try
+            do
             {
-                if (connection.State == HubConnectionState.Disconnected)
+                try
                 {
-                    await connection.StartAsync(stoppingToken);
-                    await connection.InvokeAsync<SubscribeResult>("Subscribe", thread.Id, stoppingToken);
-                }
+                    if (connection.State == HubConnectionState.Disconnected)
+                    {
+                        await connection.StartAsync(stoppingToken);
+                        await connection.InvokeAsync<SubscribeResult>("Subscribe", thread.Id, stoppingToken);
+                    }
 
-                await RunRoundAsync(new StreamRef(thread.Id, StreamId), stoppingToken);
+                    await RunRoundAsync(stream, stoppingToken);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    // The health check notices the silence; the next round tries again.
+                    metrics.Error("canary");
+                    Log.RoundFailed(logger, exception);
+                }
             }
-            catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-            {
-                // The health check notices the silence; the next round tries again.
-                metrics.Error("canary");
-                Log.RoundFailed(logger, exception);
-            }
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        finally
+        {
+            await EndCutShortRoundAsync(stream);
+        }
+    }
+
+    /// <summary>
+    /// A worker stopping mid-round ends its stream, so no live canary stream is left for the stuck-stream
+    /// alert and the reaper (no later start reuses this stream id to end it).
+    /// </summary>
+    private async Task EndCutShortRoundAsync(StreamRef stream)
+    {
+        if (!_roundLive)
+        {
+            return;
+        }
+
+        try
+        {
+            await streaming.AbortAsync(stream, "canary", "canary stopped").WaitAsync(StopTimeout);
+        }
+        catch (Exception exception) when (RedisFaults.IsTransient(exception))
+        {
+            Log.RoundFailed(logger, exception);
+        }
     }
 
     private async Task RunRoundAsync(StreamRef stream, CancellationToken cancellationToken)
@@ -87,6 +122,7 @@ internal sealed partial class LatencyCanary(
         }
 
         Task roundReceived;
+        window.BeginRound();
         lock (_gate)
         {
             (_expected, _received) = (settings.Tokens, []);
@@ -94,6 +130,7 @@ internal sealed partial class LatencyCanary(
             roundReceived = _roundReceived.Task;
         }
 
+        _roundLive = true;
         for (var seq = 1; seq <= settings.Tokens; seq++)
         {
             await streaming.StreamTokenAsync(stream, "canary", $"c{seq} ", expectedSeq: seq, cancellationToken);
@@ -101,6 +138,7 @@ internal sealed partial class LatencyCanary(
         }
 
         await streaming.CompleteAsync(stream, "canary", cancellationToken);
+        _roundLive = false;
         if (await Task.WhenAny(roundReceived, Task.Delay(settings.ReceiveTimeout, time, cancellationToken)) != roundReceived)
         {
             int missing;
@@ -119,13 +157,17 @@ internal sealed partial class LatencyCanary(
         var latency = UnixTime.Milliseconds(time.GetUtcNow()) - token.EmittedAt;
         lock (_gate)
         {
-            if (token.StreamId != StreamId || !_received.Add(token.Seq))
+            if (token.StreamId != _streamId || !_received.Add(token.Seq))
             {
                 return;
             }
 
-            metrics.TokenDelivered(latency);
-            window.Record(latency);
+            // Warm-up rounds time JIT compilation, not delivery: kept out of the histogram and the p95.
+            if (window.Record(latency))
+            {
+                metrics.TokenDelivered(latency);
+            }
+
             if (_received.Count >= _expected)
             {
                 _roundReceived.TrySetResult();
@@ -133,16 +175,17 @@ internal sealed partial class LatencyCanary(
         }
     }
 
-    private async Task<AgentThread> CreateThreadAsync(CancellationToken stoppingToken)
+    private async Task<AgentThread> GetThreadAsync(CancellationToken stoppingToken)
     {
         while (true)
         {
             try
             {
-                return await threads.CreateAsync(UserId, "latency canary");
+                return await canaryThread.GetOrCreateAsync();
             }
-            catch (StackExchange.Redis.RedisException exception)
+            catch (Exception exception) when (RedisFaults.IsTransient(exception))
             {
+                // Redis is away at start (a timeout in the backlog is not a RedisException): wait, do not stop the host.
                 Log.RoundFailed(logger, exception);
                 await Task.Delay(options.Value.Interval, time, stoppingToken);
             }
