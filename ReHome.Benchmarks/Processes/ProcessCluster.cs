@@ -128,7 +128,9 @@ internal sealed class ProcessCluster : IAsyncDisposable
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["Auth__SigningKeys__0__Id"] = "faultbench",
             ["Auth__SigningKeys__0__Key"] = _signingKey,
+            // One benchmark user drives every thread: the per-user and per-thread limits would refuse it.
             ["RateLimit__ActionsPerWindow"] = "1000000",
+            ["Threads__MaxCreatedPerUser"] = "1000000",
             ["Queue__Name"] = QueueName,
             ["Queue__VisibilityTimeout"] = _settings.VisibilityTimeout.ToString("c", CultureInfo.InvariantCulture),
         };

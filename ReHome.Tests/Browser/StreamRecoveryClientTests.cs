@@ -17,7 +17,7 @@ public sealed class StreamRecoveryClientTests(AppFixture fixture, ChromiumFixtur
     [Fact]
     public async Task AnEndLostWhileTheApisBackplaneWasDownReachesTheClientWhenTheBackplaneComesBack()
     {
-        await using var redis = await BackplaneTestRedis.StartAsync();
+        await using var redis = await IsolatedRedis.StartAsync();
         await using var api = ApiReplica.Start(ApiReplica.SettingsLike(redis.ConnectionString));
         using var alice = await UserSession.SignInAsync(api.BaseAddress);
         var threadId = await alice.CreateThreadAsync();

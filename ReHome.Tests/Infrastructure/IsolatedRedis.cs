@@ -7,25 +7,35 @@ namespace ReHome.Tests.Infrastructure;
 
 /// <summary>
 /// A redis-server process of a test's own, on a free loopback port with its data in a temporary
-/// folder: a test can stop it (an outage) and start it again on the same port and data without
+/// folder: for settings the shared Redis must not get (an evicting maxmemory-policy), and for outages
+/// — kill it and start it again on the same port and data, freeze it, lock reconnects out — without
 /// disturbing the shared application. Every write is fsynced to the append-only file, so a restart
-/// loses nothing — the outage is one of availability, not of data.
+/// loses nothing: an outage is one of availability, not of data.
 /// </summary>
 public sealed class IsolatedRedis : IAsyncDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("rehome-isolated-redis-").FullName;
+    private readonly string[] _arguments;
     private Process? _process;
+    private ConnectionMultiplexer? _admin;
 
-    private IsolatedRedis(int port) => Port = port;
+    private IsolatedRedis(string[] arguments)
+    {
+        _arguments = arguments;
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        Port = ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
 
     public int Port { get; }
 
-    /// <summary>Clients keep reconnecting while the server is down (abortConnect=false).</summary>
+    /// <summary>A connection string like the AppHost's: clients keep reconnecting while the server is down.</summary>
     public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false";
 
-    public static async Task<IsolatedRedis> StartAsync()
+    /// <summary>A started server; <paramref name="arguments"/> are extra <c>redis-server</c> arguments (<c>--maxmemory-policy allkeys-lru</c>).</summary>
+    public static async Task<IsolatedRedis> StartAsync(params string[] arguments)
     {
-        var redis = new IsolatedRedis(FreeLoopbackPort());
+        var redis = new IsolatedRedis(arguments);
         await redis.StartAgainAsync();
         return redis;
     }
@@ -35,15 +45,17 @@ public sealed class IsolatedRedis : IAsyncDisposable
     {
         var start = new ProcessStartInfo("redis-server")
         {
+            WorkingDirectory = _directory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[]
-        {
+        string[] defaults =
+        [
             "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
             "--dir", _directory, "--appendonly", "yes", "--appendfsync", "always", "--save", string.Empty, "--daemonize", "no",
-        })
+        ];
+        foreach (var argument in defaults.Concat(_arguments))
         {
             start.ArgumentList.Add(argument);
         }
@@ -63,7 +75,7 @@ public sealed class IsolatedRedis : IAsyncDisposable
                 await probe.GetDatabase().PingAsync();
                 return;
             }
-            catch (RedisConnectionException) when (!deadline.IsCancellationRequested)
+            catch (RedisConnectionException) when (!deadline.IsCancellationRequested && !_process.HasExited)
             {
                 await Task.Delay(100, CancellationToken.None);
             }
@@ -73,26 +85,58 @@ public sealed class IsolatedRedis : IAsyncDisposable
     /// <summary>Kills the server at once (SIGKILL): connections drop, nothing is lost (every write was fsynced).</summary>
     public async Task KillAsync()
     {
+        if (_admin is not null)
+        {
+            await _admin.DisposeAsync();
+            _admin = null;
+        }
+
         if (_process is { HasExited: false } process)
         {
             process.Kill();
             await process.WaitForExitAsync();
         }
+
+        _process?.Dispose();
+        _process = null;
     }
+
+    /// <summary>Freezes the server (SIGSTOP): connections stay open but nothing is answered, as in a stall or a failover.</summary>
+    public Task PauseAsync() => SignalAsync("-STOP");
+
+    /// <summary>Lets a paused server go on (SIGCONT).</summary>
+    public Task ResumeAsync() => SignalAsync("-CONT");
+
+    /// <summary>
+    /// Makes Redis demand a password: connections already open stay authenticated and keep working,
+    /// new ones (a multiplexer reconnecting) are refused until <see cref="LetNewConnectionsInAsync"/>.
+    /// </summary>
+    public async Task LockOutNewConnectionsAsync() =>
+        await (await AdminAsync()).GetDatabase().ExecuteAsync("CONFIG", "SET", "requirepass", $"locked-{Guid.NewGuid():N}");
+
+    public async Task LetNewConnectionsInAsync() =>
+        await (await AdminAsync()).GetDatabase().ExecuteAsync("CONFIG", "SET", "requirepass", string.Empty);
+
+    /// <summary>Closes every pub/sub connection (the SignalR backplanes' subscriptions); returns how many.</summary>
+    public async Task<long> KillSubscriptionsAsync() =>
+        (long)await (await AdminAsync()).GetDatabase().ExecuteAsync("CLIENT", "KILL", "TYPE", "pubsub");
 
     public Task<ConnectionMultiplexer> ConnectAsync() => ConnectionMultiplexer.ConnectAsync(ConnectionString);
 
     public async ValueTask DisposeAsync()
     {
         await KillAsync();
-        _process?.Dispose();
         Directory.Delete(_directory, recursive: true);
     }
 
-    private static int FreeLoopbackPort()
+    /// <summary>One connection of the test's own, opened before any lock-out, so it keeps working through one.</summary>
+    private async Task<ConnectionMultiplexer> AdminAsync() =>
+        _admin ??= await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{Port},allowAdmin=true,connectTimeout=1000");
+
+    private async Task SignalAsync(string signal)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var process = _process ?? throw new InvalidOperationException("redis-server is not running");
+        using var kill = Process.Start("kill", [signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
     }
 }

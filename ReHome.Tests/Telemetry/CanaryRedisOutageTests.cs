@@ -16,7 +16,7 @@ public sealed class CanaryRedisOutageTests
     public async Task ARedisTimeoutWhileTheCanaryStartsDoesNotStopTheWorkerAndTheCanaryMeasuresOnceRedisAnswersAgain()
     {
         // An API of its own on a Redis of its own, so pausing that Redis disturbs no other test.
-        await using var redis = await AlertsRedisServer.StartAsync();
+        await using var redis = await IsolatedRedis.StartAsync();
         await using var api = ApiReplica.Start(ApiReplica.SettingsLike(redis.ConnectionString));
         var settings = new Dictionary<string, string?>(ApiReplica.SettingsLike(redis.ConnectionString))
         {
@@ -60,7 +60,7 @@ public sealed class CanaryRedisOutageTests
         Assert.False(lifetime.ApplicationStopping.IsCancellationRequested);
     }
 
-    private sealed class RedisStalls(IConnectionMultiplexer multiplexer, AlertsRedisServer redis) : IHostedService
+    private sealed class RedisStalls(IConnectionMultiplexer multiplexer, IsolatedRedis redis) : IHostedService
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {

@@ -13,7 +13,7 @@ public sealed class RedisEvictionPolicyTests(AppFixture fixture)
     [Fact]
     public async Task AnEvictingMaxMemoryPolicyTurnsApiAndWorkerHealthDegradedAndIsAWarningAtStart()
     {
-        await using var redis = await AlertsRedisServer.StartAsync("--maxmemory-policy", "allkeys-lru");
+        await using var redis = await IsolatedRedis.StartAsync("--maxmemory-policy", "allkeys-lru");
         await using var replica = ApiReplica.Start(ApiReplica.SettingsLike(redis.ConnectionString));
         using var api = new HttpClient { BaseAddress = replica.BaseAddress };
         var logs = new AlertsWarningCollector();
