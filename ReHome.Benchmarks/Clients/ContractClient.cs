@@ -6,6 +6,7 @@ using ReHome.Streaming.Contracts;
 using ReHome.Streaming.Hubs;
 using ReHome.Streaming.Naming;
 using ReHome.Streaming.Runs;
+using ReHome.Streaming.Streams;
 
 namespace ReHome.Benchmarks.Clients;
 
@@ -15,13 +16,12 @@ namespace ReHome.Benchmarks.Clients;
 /// what it has shown; on a gap, on a final seq it has not reached, and after every reconnect it calls
 /// <c>Replay</c> from its last contiguous seq; when its connection closes it connects to the next api
 /// (its own is likely gone), with back-off, until disposed. A reset (event or newer epoch) makes it
-/// forget the stream and show it again from seq 1. The benchmarks' only receiver of faulted streams.
+/// forget the stream and show it again from seq 1; <c>agent.resync</c> (its api's backplane came back
+/// after a loss) makes it subscribe again and replay what it missed. The benchmarks' only receiver of
+/// faulted streams.
 /// </summary>
 internal sealed class ContractClient : IAsyncDisposable
 {
-    /// <summary>Sent by a server that lost a stream's data; not yet in <see cref="StreamNames.Events"/> of every branch.</summary>
-    public const string StreamResetEvent = "agent.thread.stream.reset";
-
     private static readonly TimeSpan ReplayRetryDelay = TimeSpan.FromSeconds(1);
     private const int ReplayAttempts = 10;
 
@@ -101,7 +101,9 @@ internal sealed class ContractClient : IAsyncDisposable
                 OnFinalSeq(connection, run.StreamId, run.LastSeq, status: null);
             }
         });
-        connection.On<JsonElement>(StreamResetEvent, reset => OnReset(connection, reset));
+        connection.On<JsonElement>(StreamNames.Events.StreamReset, reset => OnReset(connection, reset));
+        // Not awaited: a handler that waits for an invocation would hold up the connection's receive loop.
+        connection.On<JsonElement>(StreamNames.Events.Resync, resync => { _ = ResyncAsync(connection); });
         connection.Closed += _ => OnClosed(connection);
         try
         {
@@ -132,6 +134,24 @@ internal sealed class ContractClient : IAsyncDisposable
         foreach (var view in views)
         {
             RequestReplay(connection, view);
+        }
+    }
+
+    /// <summary>Broadcasts may have been lost while the api's backplane was away: ask where each stream stands and catch up.</summary>
+    private async Task ResyncAsync(HubConnection connection)
+    {
+        try
+        {
+            var subscribed = await connection.InvokeAsync<SubscribeResult>("Subscribe", ThreadId, _stopping.Token);
+            foreach (var stream in subscribed.Streams)
+            {
+                var ended = stream.Status is not (StreamStatuses.Streaming or StreamStatuses.Unknown);
+                OnFinalSeq(connection, stream.StreamId, stream.LastSeq, ended ? stream.Status : null);
+            }
+        }
+        catch (Exception) when (!_stopping.IsCancellationRequested)
+        {
+            // The connection dropped meanwhile: the reconnect subscribes and replays anyway.
         }
     }
 

@@ -1,6 +1,8 @@
 extern alias worker;
 
 using Microsoft.Extensions.DependencyInjection;
+using ReHome.Streaming.Queue;
+using StackExchange.Redis;
 using worker::ReHome.Worker;
 
 namespace ReHome.Tests.Infrastructure;
@@ -59,6 +61,28 @@ public sealed class WorkerLane : IAsyncDisposable
     }
 
     public Task<UserSession> SignInAsync(string? userId = null) => UserSession.SignInAsync(Api.BaseAddress, userId);
+
+    /// <summary>The lane's queue of one priority (a Redis Stream).</summary>
+    public string QueueKey(string priority = "default") => $"ai:queue:{QueueName}:{priority}";
+
+    /// <summary>
+    /// What a worker that dies does: reads the next <paramref name="count"/> jobs as consumer
+    /// <paramref name="consumer"/> and never confirms them; with <paramref name="startedRunId"/>, that
+    /// run is marked running in its first attempt, as the dead worker left it.
+    /// </summary>
+    public async Task<StreamEntry[]> TakeJobsAsync(string consumer, int count = 1, string? startedRunId = null)
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(_fixture.RedisConnectionString);
+        var database = redis.GetDatabase();
+        await database.StreamCreateConsumerGroupAsync(QueueKey(), QueueOptions.ConsumerGroup, StreamPosition.Beginning, createStream: true);
+        var taken = await database.StreamReadGroupAsync(QueueKey(), QueueOptions.ConsumerGroup, consumer, StreamPosition.NewMessages, count);
+        if (startedRunId is not null)
+        {
+            await database.HashSetAsync($"ai:run:{startedRunId}", [new("status", "running"), new("attempts", 1)]);
+        }
+
+        return taken;
+    }
 
     public async ValueTask DisposeAsync()
     {

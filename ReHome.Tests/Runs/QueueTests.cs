@@ -50,10 +50,7 @@ public sealed class QueueTests(AppFixture fixture)
         var run = await alice.CreateRunAsync(threadId, "survive a dead worker");
 
         // A worker that reads the job and dies before acknowledging it.
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(fixture.RedisConnectionString);
-        var queue = $"ai:queue:{lane.QueueName}:default";
-        await redis.GetDatabase().StreamCreateConsumerGroupAsync(queue, QueueOptions.ConsumerGroup, StreamPosition.Beginning, createStream: true);
-        var taken = await redis.GetDatabase().StreamReadGroupAsync(queue, QueueOptions.ConsumerGroup, "dead-worker", StreamPosition.NewMessages, count: 1);
+        var taken = await lane.TakeJobsAsync("dead-worker");
         Assert.Equal(run.Id, (string?)Assert.Single(taken)["runId"]);
 
         var (connection, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
@@ -66,7 +63,8 @@ public sealed class QueueTests(AppFixture fixture)
         Assert.Equal((RunStatuses.Completed, 1), (finished.Status, finished.Attempts));
         Assert.Equal(Enumerable.Range(1, 20).Select(seq => (long)seq), log.Tokens.Select(token => token.Seq));
         Assert.Single(receiver.RunUpdates, update => update.Id == run.Id && update.Status == RunStatuses.Completed);
-        Assert.Equal(0, (await redis.GetDatabase().StreamPendingAsync(queue, QueueOptions.ConsumerGroup)).PendingMessageCount);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(fixture.RedisConnectionString);
+        Assert.Equal(0, (await redis.GetDatabase().StreamPendingAsync(lane.QueueKey(), QueueOptions.ConsumerGroup)).PendingMessageCount);
     }
 
     [Fact]

@@ -53,11 +53,7 @@ public sealed class ReaperTests(AppFixture fixture)
         var run = await alice.CreateRunAsync(threadId, "resume me");
 
         // A worker took the job, wrote three tokens and died.
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(fixture.RedisConnectionString);
-        var queue = $"ai:queue:{lane.QueueName}:default";
-        await redis.GetDatabase().StreamCreateConsumerGroupAsync(queue, ReHome.Streaming.Queue.QueueOptions.ConsumerGroup, StreamPosition.Beginning, createStream: true);
-        await redis.GetDatabase().StreamReadGroupAsync(queue, ReHome.Streaming.Queue.QueueOptions.ConsumerGroup, "dead-worker", StreamPosition.NewMessages, count: 1);
-        await redis.GetDatabase().HashSetAsync($"ai:run:{run.Id}", [new("status", "running"), new("attempts", 1)]);
+        await lane.TakeJobsAsync("dead-worker", startedRunId: run.Id);
         await using (var producer = await StreamProducer.StartAsync(fixture))
         {
             await producer.EmitAsync(new StreamRef(threadId, run.StreamId), run.Id, 3);

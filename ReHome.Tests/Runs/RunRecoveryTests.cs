@@ -51,11 +51,7 @@ public sealed class RunRecoveryTests(AppFixture fixture)
         var run = await alice.CreateRunAsync(threadId, "say something");
 
         // A worker took the job, streamed the start of another (sampled) reply, and died.
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(fixture.RedisConnectionString);
-        var queue = $"ai:queue:{lane.QueueName}:default";
-        await redis.GetDatabase().StreamCreateConsumerGroupAsync(queue, QueueOptions.ConsumerGroup, StreamPosition.Beginning, createStream: true);
-        await redis.GetDatabase().StreamReadGroupAsync(queue, QueueOptions.ConsumerGroup, "dead-worker", StreamPosition.NewMessages, count: 1);
-        await redis.GetDatabase().HashSetAsync($"ai:run:{run.Id}", [new("status", "running"), new("attempts", 1)]);
+        await lane.TakeJobsAsync("dead-worker", startedRunId: run.Id);
         await using (var producer = await StreamProducer.StartAsync(fixture))
         {
             await producer.Streaming.StreamTokenAsync(run.Stream(threadId), run.Id, "Another", expectedSeq: 1);

@@ -20,10 +20,6 @@ public sealed class TakeoverTests(AppFixture fixture)
         var threadId = await alice.CreateThreadAsync();
         var (connection, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
         await using var _ = connection;
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(fixture.RedisConnectionString);
-        var database = redis.GetDatabase();
-        var queue = $"ai:queue:{lane.QueueName}:default";
-        await database.StreamCreateConsumerGroupAsync(queue, QueueOptions.ConsumerGroup, StreamPosition.Beginning, createStream: true);
 
         // Twelve jobs held by a live worker (confirmed below), then one of a worker that died, then a backlog.
         for (var i = 0; i < 12; i++)
@@ -31,17 +27,18 @@ public sealed class TakeoverTests(AppFixture fixture)
             await alice.CreateRunAsync(threadId, $"held {i}");
         }
 
-        var held = await database.StreamReadGroupAsync(queue, QueueOptions.ConsumerGroup, "live-worker", StreamPosition.NewMessages, count: 12);
+        var held = await lane.TakeJobsAsync("live-worker", count: 12);
         var orphan = await alice.CreateRunAsync(threadId, "orphaned");
-        Assert.Single(await database.StreamReadGroupAsync(queue, QueueOptions.ConsumerGroup, "dead-worker", StreamPosition.NewMessages, count: 1));
+        Assert.Single(await lane.TakeJobsAsync("dead-worker"));
         var backlog = new List<string>();
         for (var i = 0; i < 3; i++)
         {
             backlog.Add((await alice.CreateRunAsync(threadId, $"new {i}")).Id);
         }
 
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(fixture.RedisConnectionString);
         using var stopConfirming = new CancellationTokenSource();
-        var confirming = ConfirmAsync(database, queue, "live-worker", held.Select(entry => entry.Id).ToArray(), stopConfirming.Token);
+        var confirming = ConfirmAsync(redis.GetDatabase(), lane.QueueKey(), "live-worker", held.Select(entry => entry.Id).ToArray(), stopConfirming.Token);
         await Task.Delay(TimeSpan.FromSeconds(2.5), TestContext.Current.CancellationToken);
 
         await lane.StartWorkerAsync(new Dictionary<string, string?>
@@ -85,7 +82,7 @@ public sealed class TakeoverTests(AppFixture fixture)
         // A rolling deploy: the worker stops gracefully and hands its job back.
         await slow.DisposeAsync();
         await using var redis = await ConnectionMultiplexer.ConnectAsync(fixture.RedisConnectionString);
-        var consumers = await redis.GetDatabase().StreamConsumerInfoAsync($"ai:queue:{lane.QueueName}:default", QueueOptions.ConsumerGroup);
+        var consumers = await redis.GetDatabase().StreamConsumerInfoAsync(lane.QueueKey(), QueueOptions.ConsumerGroup);
         Assert.DoesNotContain(slowName, consumers.Select(consumer => consumer.Name));
 
         await lane.StartWorkerAsync(new Dictionary<string, string?> { ["Queue:Concurrency"] = "1", ["Agent:Offline:ReplyTokens"] = "40" });

@@ -43,7 +43,7 @@ internal sealed class RunGenerator(IChatClient chat, StreamingService streaming,
 
         var channel = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var reading = ReadReplyAsync(run, channel.Writer, stopReading.Token);
+        var reading = ReadReplyAsync(run, written, channel.Writer, stopReading.Token);
 
         // Every piece of this attempt's reply, for writing it again after Redis lost some of it.
         var reply = new List<string>();
@@ -96,11 +96,15 @@ internal sealed class RunGenerator(IChatClient chat, StreamingService streaming,
         patience.ExecuteAsync(token => streaming.RestartAsync(run.Stream, run.Id, token), cancellationToken);
 
     /// <summary>Reads the provider's reply into <paramref name="reply"/>; its failure is this task's, not the queue's.</summary>
-    private async Task ReadReplyAsync(AgentRun run, ChannelWriter<string> reply, CancellationToken cancellationToken)
+    private async Task ReadReplyAsync(AgentRun run, long written, ChannelWriter<string> reply, CancellationToken cancellationToken)
     {
+        // Only the offline provider knows the hint; nothing unknown goes to a real provider's API.
+        var chatOptions = RepeatsItsReply && written > 0
+            ? new ChatOptions { AdditionalProperties = new() { [OfflineChatClient.AlreadyWrittenProperty] = written } }
+            : null;
         try
         {
-            await foreach (var update in chat.GetStreamingResponseAsync(Messages(run), cancellationToken: cancellationToken))
+            await foreach (var update in chat.GetStreamingResponseAsync(Messages(run), chatOptions, cancellationToken))
             {
                 if (!string.IsNullOrEmpty(update.Text))
                 {
