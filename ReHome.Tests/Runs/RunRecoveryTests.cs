@@ -100,6 +100,40 @@ public sealed class RunRecoveryTests(AppFixture fixture)
         Assert.Contains(resets, reset => reset.StreamId == run.StreamId && reset.Epoch == log.Epoch);
     }
 
+    [Fact]
+    public async Task ARunWhoseDataRedisLostMidStreamTellsItsClientsWithANewEpochAndAnAbortedEnd()
+    {
+        await using var lane = WorkerLane.Start(fixture);
+        using var alice = await lane.SignInAsync();
+        var threadId = await alice.CreateThreadAsync();
+        var (connection, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
+        await using var _ = connection;
+        var resets = WatchResets(connection);
+        await lane.StartWorkerAsync(new Dictionary<string, string?>
+        {
+            ["Agent:Offline:TokensPerSecond"] = "20",
+            ["Agent:Offline:ReplyTokens"] = "200",
+        });
+        var run = await alice.CreateRunAsync(threadId, "forget me");
+        await receiver.WaitForSeqAsync(run.StreamId, 5, TestTimeouts.Default);
+
+        // What FLUSHALL does to this run: its record, its job and its stream are gone.
+        var stream = run.Stream(threadId);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(fixture.RedisConnectionString);
+        await redis.GetDatabase().KeyDeleteAsync(
+        [
+            $"ai:run:{run.Id}", lane.QueueKey("default"), lane.QueueKey("high"),
+            StreamNames.Keys.Seq(stream), StreamNames.Keys.Log(stream), StreamNames.Keys.Meta(stream),
+        ]);
+        await receiver.WaitForEndedAsync(run.StreamId, TestTimeouts.Default);
+
+        var ended = receiver.Ended(run.StreamId)!;
+        Assert.Equal(StreamStatuses.Aborted, ended.Status);
+        Assert.Contains("lost", ended.Reason);
+        var reset = Assert.Single(resets, reset => reset.StreamId == run.StreamId);
+        Assert.Equal(reset.Epoch, ended.Epoch);
+    }
+
     private static ConcurrentQueue<StreamResetEvent> WatchResets(HubConnection connection)
     {
         var resets = new ConcurrentQueue<StreamResetEvent>();

@@ -108,15 +108,22 @@ internal sealed partial class RunExecutor(
         {
             if (await patience.ExecuteAsync(_ => runs.GetAsync(run.Id), stopping) is null)
             {
-                // Not another worker: Redis lost the run and its job (a flush, a restore without them).
-                // Nobody will finish the stream, so end it now and its subscribers are told.
-                await patience.ExecuteAsync(token => streaming.AbortAsync(run.Stream, run.Id, LostDataReason, token), stopping);
+                // Not another worker: Redis lost the run and its job (a flush, a restore without them),
+                // and with them the stream's log. Subscribers are told twice over: a new epoch (clear what
+                // you showed, Redis no longer has it), then the end, aborted, with the reason.
+                await TellSubscribersOfLostDataAsync(run, stopping);
                 Log.RunDataLost(logger, run.Id);
                 return "lost";
             }
 
             Log.LostToAnotherWorker(logger, run.Id);
             return "taken_over";
+        }
+        catch (RunDataLostException)
+        {
+            await TellSubscribersOfLostDataAsync(run, stopping);
+            Log.RunDataLost(logger, run.Id);
+            return "lost";
         }
         catch (RunNotRunnableException notRunnable) when (notRunnable.Attempt.Outcome == RunStore.AttemptStart.Exhausted)
         {
@@ -140,6 +147,20 @@ internal sealed partial class RunExecutor(
             Log.AttemptsExhausted(logger, run.Id, attempts, exception);
             return await DeadLetterAsync(job, run, RunFailureReasons.For(exception), attempts, stopping);
         }
+    }
+
+    private async Task TellSubscribersOfLostDataAsync(AgentRun run, CancellationToken stopping)
+    {
+        try
+        {
+            await patience.ExecuteAsync(token => streaming.RestartAsync(run.Stream, run.Id, token), stopping);
+        }
+        catch (StreamEndedException)
+        {
+            // It had ended before Redis lost it; the end below reports that end.
+        }
+
+        await patience.ExecuteAsync(token => streaming.AbortAsync(run.Stream, run.Id, LostDataReason, token), stopping);
     }
 
     /// <summary>
@@ -173,7 +194,7 @@ internal sealed partial class RunExecutor(
                 ShouldHandle = new PredicateBuilder().Handle<Exception>(exception => exception switch
                 {
                     OperationCanceledException => !lease.Token.IsCancellationRequested,
-                    RunNotRunnableException or StreamEndedException => false,
+                    RunNotRunnableException or StreamEndedException or RunDataLostException => false,
                     _ => true,
                 }),
                 MaxRetryAttempts = attemptsLeft - 1,

@@ -23,7 +23,8 @@ namespace ReHome.Worker.Runs;
 /// failover to a lagging replica, a restore, lost data), the stream starts again under a new epoch
 /// and the reply so far is written again from seq 1.
 /// </remarks>
-internal sealed class RunGenerator(IChatClient chat, StreamingService streaming, StreamLog streams, RedisPatience patience, IOptions<AgentOptions> options)
+internal sealed class RunGenerator(
+    IChatClient chat, StreamingService streaming, StreamLog streams, RunStore runs, RedisPatience patience, IOptions<AgentOptions> options)
 {
     public async Task<long> GenerateAsync(AgentRun run, JobLease lease, CancellationToken cancellationToken)
     {
@@ -63,6 +64,11 @@ internal sealed class RunGenerator(IChatClient chat, StreamingService streaming,
                 }
                 catch (StreamRewoundException)
                 {
+                    if (await patience.ExecuteAsync(_ => runs.GetAsync(run.Id), cancellationToken) is null)
+                    {
+                        throw new RunDataLostException(run.Id);
+                    }
+
                     await RestartAsync(run, cancellationToken);
                     for (var seq = 1; seq <= reply.Count; seq++)
                     {
