@@ -104,7 +104,13 @@ internal sealed class ScenarioRunner(ProcessCluster cluster, ApiRest rest, Fault
                     var run = await rest.GetRunAsync(stream.ThreadId, stream.Run!.Id, token);
                     stream.Status = run?.Status ?? "missing";
                     stream.LastSeq = run?.LastSeq ?? stream.LastSeq;
-                    if (run is not null && RunStatuses.IsFinal(run.Status))
+                    if (run is null && EndSeenByClients(stream) is { } lost && lost.At >= faultAt)
+                    {
+                        // Redis lost the run (data loss): the end its clients were sent is all there is to judge.
+                        stream.Status = $"lost, {lost.Status}";
+                        stream.TerminalAfter = Stopwatch.GetElapsedTime(faultAt, lost.At);
+                    }
+                    else if (run is not null && RunStatuses.IsFinal(run.Status))
                     {
                         // REST is polled each second; a client's end event, when one arrived, dates the end closer.
                         var ended = stream.Clients.Select(client => client.Snapshot(run.StreamId)?.EndedAt).Where(at => at is not null).Min();
@@ -119,6 +125,16 @@ internal sealed class ScenarioRunner(ProcessCluster cluster, ApiRest rest, Fault
             await Task.Delay(1_000, cancellationToken);
         }
     }
+
+    /// <summary>The earliest end event one of the stream's clients received, with its status.</summary>
+    private static (long At, string Status)? EndSeenByClients(FaultStream stream) =>
+        stream.Clients
+            .Select(client => client.Snapshot(stream.Run!.StreamId))
+            .Where(snapshot => snapshot?.EndedAt is not null)
+            .Select(snapshot => ((long)snapshot!.EndedAt!, snapshot.EndStatus ?? "ended"))
+            .OrderBy(end => end.Item1)
+            .Cast<(long At, string Status)?>()
+            .FirstOrDefault();
 
     /// <summary>Gives the clients a bounded moment to replay up to each ended run's last seq.</summary>
     private static async Task WaitCaughtUpAsync(List<FaultStream> streams, CancellationToken cancellationToken)
