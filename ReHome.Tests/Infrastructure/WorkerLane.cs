@@ -74,7 +74,15 @@ public sealed class WorkerLane : IAsyncDisposable
     {
         await using var redis = await ConnectionMultiplexer.ConnectAsync(_fixture.RedisConnectionString);
         var database = redis.GetDatabase();
-        await database.StreamCreateConsumerGroupAsync(QueueKey(), QueueOptions.ConsumerGroup, StreamPosition.Beginning, createStream: true);
+        try
+        {
+            await database.StreamCreateConsumerGroupAsync(QueueKey(), QueueOptions.ConsumerGroup, StreamPosition.Beginning, createStream: true);
+        }
+        catch (RedisServerException exception) when (exception.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
+        {
+            // Made by an earlier call (or a worker of the lane).
+        }
+
         var taken = await database.StreamReadGroupAsync(QueueKey(), QueueOptions.ConsumerGroup, consumer, StreamPosition.NewMessages, count);
         if (startedRunId is not null)
         {
