@@ -37,7 +37,7 @@ internal static class LoadReport
             }
 
             var knees = ofShape.GroupBy(step => step.Stack)
-                .Select(stack => Knee(stack.ToArray(), p99LimitMs) ?? StepResult.Failed(shape.Name, stack.Key, 0, shape.Connections, "no step met the goal"))
+                .Select(stack => Knee(stack.ToArray(), p99LimitMs) ?? StepResult.Failed(shape.Name, stack.Key, 0, shape.Connections, $"none: the first step ({stack.First().Rate}) missed the goal"))
                 .ToArray();
             AddPair(rows, $"{shape.Name} knee", knees);
         }
