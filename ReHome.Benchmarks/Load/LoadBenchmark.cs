@@ -81,7 +81,7 @@ internal static class LoadBenchmark
             Console.WriteLine("lost: tokens emitted in the window a connection never got live (no replay); dup: a seq received twice; prod %: tokens emitted in the window ÷ scheduled.");
             Console.WriteLine("CPU: % of one core over the window (2 cores = 200 %) of api/worker/redis (ReHome) or server/emitter/redis (socket.io); peak RSS sampled every 0.5 s;");
             Console.WriteLine("CPU/1k deliv/s = that CPU sum ÷ (deliveries/s ÷ 1000); other CPU % = what the rest of the machine used meanwhile (noise).");
-            Console.WriteLine($"knee: the last ramp step with p99 ≤ {options.P99LimitMs} ms, 0 lost and the producer ≥ 99 % on schedule.");
+            Console.WriteLine($"knee: the last ramp step with p99 ≤ {options.P99LimitMs} ms, 0 lost and the producer ≥ 99 % on schedule; ✗: a step that missed it (the stack's ramp stopped there).");
             if (skipped.Count > 0)
             {
                 Console.WriteLine($"not run (time budget of {options.BudgetMinutes} min): {string.Join(", ", skipped)}");

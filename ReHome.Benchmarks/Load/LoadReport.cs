@@ -4,7 +4,7 @@ namespace ReHome.Benchmarks.Load;
 
 /// <summary>
 /// The one table: a row per (shape, stack) — each ramp step briefly, then the ramp's knee — and a
-/// ReHome ÷ peer row under each pair. Ratios &lt; 1 are ReHome lower (better for latency and CPU, worse for throughput).
+/// ReHome ÷ peer row under each pair; a ramp step marked ✗ missed the goal (its ramp stopped there). Ratios &lt; 1 are ReHome lower (better for latency and CPU, worse for throughput).
 /// </summary>
 internal static class LoadReport
 {
@@ -33,7 +33,7 @@ internal static class LoadReport
 
             foreach (var step in ofShape)
             {
-                rows.Add(Row($"{shape.Name}@{step.Rate}", step, brief: true));
+                rows.Add(Row($"{shape.Name}@{step.Rate}{(step.MeetsGoal(p99LimitMs) ? string.Empty : " ✗")}", step, brief: true));
             }
 
             var knees = ofShape.GroupBy(step => step.Stack)
@@ -80,7 +80,7 @@ internal static class LoadReport
         [
             label, step.Stack, Integer(step.Rate), Integer(step.Connections),
             Number(latency.P50, 1), Number(latency.P95, 1), Number(latency.P99, 1), Number(latency.Max, 1),
-            Integer(step.DeliveriesPerSecond), Integer(step.Lost), Integer(step.Duplicated), Number(step.ProducerOnSchedule * 100, 1),
+            Integer(step.DeliveriesPerSecond), Integer(step.Lost), Integer(step.Duplicated), Floor(step.ProducerOnSchedule * 100),
             brief ? Number(step.ServerCpu, 0) : string.Join('/', step.Cpu.Select(value => Number(value, 0))),
             brief ? Number(step.PeakRssMiB.Sum(), 0) : string.Join('/', step.PeakRssMiB.Select(value => Number(value, 0))),
             Number(step.CpuPer1kDeliveries, 2), Number(step.OtherCpuPercent, 0),
@@ -104,6 +104,9 @@ internal static class LoadReport
             Of(rehome.CpuPer1kDeliveries, peer.CpuPer1kDeliveries), "",
         ];
     }
+
+    /// <summary>One decimal, rounded down: 98.96 % shows as 98.9, not as a 99.0 that would seem to meet the goal.</summary>
+    private static string Floor(double percent) => Number(Math.Floor(percent * 10) / 10, 1);
 
     private static string Integer(double value) => double.IsNaN(value) ? "-" : value.ToString("#,0", CultureInfo.InvariantCulture);
 
