@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ReHome.Benchmarks;
 using ReHome.Benchmarks.Faults;
+using ReHome.Benchmarks.Load;
 using ReHome.Benchmarks.Soak;
 
 var tokens = new Option<int>("--tokens") { Description = "Tokens per phase", DefaultValueFactory = _ => 10_000 };
@@ -23,5 +24,5 @@ var runs = new Command("runs", "Runs per second through the queue and tokens per
 };
 runs.SetAction((parse, cancellation) => RunsBenchmark.RunAsync(parse.GetValue(runCount), parse.GetValue(concurrency), parse.GetValue(tokensPerRun), cancellation));
 
-var root = new RootCommand("ReHome benchmarks: they print figures and assert nothing. Run in Release.") { streaming, runs, FaultCommand.Create(), SoakCommand.Create() };
+var root = new RootCommand("ReHome benchmarks: they print figures and assert nothing. Run in Release.") { streaming, runs, FaultCommand.Create(), SoakCommand.Create(), LoadCommand.Create() };
 return await root.Parse(args).InvokeAsync();

@@ -30,13 +30,19 @@ internal sealed class ChildProcess : IDisposable
 
     public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
 
+    /// <summary>
+    /// Starts the process. <paramref name="onOutputLine"/>, when given, also sees each line of its stdout
+    /// (a line protocol with the benchmark); <paramref name="withInput"/> keeps its stdin open for <see cref="WriteLineAsync"/>.
+    /// </summary>
     public static ChildProcess Start(
-        string name, string fileName, IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string> environment, string logPath)
+        string name, string fileName, IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string> environment, string logPath,
+        Action<string>? onOutputLine = null, bool withInput = false)
     {
         var start = new ProcessStartInfo(fileName, arguments)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = withInput,
             WorkingDirectory = workingDirectory,
             UseShellExecute = false,
         };
@@ -48,7 +54,14 @@ internal sealed class ChildProcess : IDisposable
         var log = new LogSink(logPath);
         log.Write($"---- {DateTimeOffset.UtcNow:O} start {fileName} {string.Join(' ', start.ArgumentList)}");
         var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, line) => log.Write(line.Data);
+        process.OutputDataReceived += (_, line) =>
+        {
+            log.Write(line.Data);
+            if (line.Data is not null)
+            {
+                onOutputLine?.Invoke(line.Data);
+            }
+        };
         process.ErrorDataReceived += (_, line) => log.Write(line.Data);
         process.Start();
         process.BeginOutputReadLine();
@@ -88,6 +101,13 @@ internal sealed class ChildProcess : IDisposable
         {
             Kill();
         }
+    }
+
+    /// <summary>Writes a line to the process's stdin (started with <c>withInput</c>).</summary>
+    public async Task WriteLineAsync(string line)
+    {
+        await _process.StandardInput.WriteLineAsync(line);
+        await _process.StandardInput.FlushAsync();
     }
 
     public Task WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync().WaitAsync(timeout);

@@ -16,7 +16,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
 {
     private const string QueueName = "runs";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
-    private readonly ClusterSettings _settings;
+    private ClusterSettings _settings;
     private readonly ServiceBuild.Outputs _build;
     private readonly string _signingKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
     private readonly HttpClient _probe = new() { Timeout = TimeSpan.FromSeconds(3) };
@@ -38,9 +38,10 @@ internal sealed class ProcessCluster : IAsyncDisposable
 
     public IEnumerable<Service> Services => _services;
 
-    public static async Task<ProcessCluster> StartAsync(ClusterSettings settings, ServiceBuild.Outputs build, CancellationToken cancellationToken)
+    public static async Task<ProcessCluster> StartAsync(
+        ClusterSettings settings, ServiceBuild.Outputs build, CancellationToken cancellationToken, string directoryPrefix = "rehome-faultbench-")
     {
-        var directory = Directory.CreateTempSubdirectory("rehome-faultbench-").FullName;
+        var directory = Directory.CreateTempSubdirectory(directoryPrefix).FullName;
         Console.WriteLine($"logs and Redis data: {directory}");
         var redis = await RedisServer.StartAsync(directory, cancellationToken);
         var cluster = new ProcessCluster(settings, build, directory, redis);
@@ -116,6 +117,27 @@ internal sealed class ProcessCluster : IAsyncDisposable
         }
 
         await Task.WhenAll(exited.Select(service => WaitHealthyAsync(service, cancellationToken)));
+    }
+
+    /// <summary>
+    /// Stops every api and worker (SIGTERM, SIGKILL after 10 s) and starts them again on their ports with
+    /// new settings (the same Redis, signing key and data), then waits until all are healthy.
+    /// </summary>
+    public async Task RestartAllAsync(ClusterSettings settings, CancellationToken cancellationToken)
+    {
+        if (settings.Apis != _settings.Apis || settings.Workers != _settings.Workers)
+        {
+            throw new ArgumentException("a restart keeps the number of apis and workers", nameof(settings));
+        }
+
+        await Task.WhenAll(_services.Select(service => service.Process?.TerminateAsync(TimeSpan.FromSeconds(10)) ?? Task.CompletedTask));
+        _settings = settings;
+        foreach (var service in _services)
+        {
+            Launch(service);
+        }
+
+        await Task.WhenAll(_services.Select(service => WaitHealthyAsync(service, cancellationToken)));
     }
 
     private void Launch(Service service)

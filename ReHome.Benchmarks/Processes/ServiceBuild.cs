@@ -49,7 +49,8 @@ internal static class ServiceBuild
         return outputs;
     }
 
-    private static string RepositoryRoot()
+    /// <summary>The folder holding ReHome.sln, above the running benchmark.</summary>
+    public static string RepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
