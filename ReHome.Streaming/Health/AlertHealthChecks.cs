@@ -47,7 +47,7 @@ internal sealed class StuckStreamsHealthCheck(RedisState redis, IOptions<AlertOp
     {
         var stuck = await redis.StuckStreamsAsync();
         return stuck > 0
-            ? HealthCheckResult.Degraded($"{stuck} stream(s) without a token for over {options.Value.StuckAfter.TotalSeconds:0} s (Alerts:StuckAfter); the reaper will abort them")
+            ? HealthCheckResult.Degraded($"{stuck} stream(s) without a token for over {options.Value.StuckAfter.TotalSeconds:0} s (Alerts:StuckAfter): the reaper aborts those no unfinished run owns; the others wait for a worker to take their run")
             : HealthCheckResult.Healthy("no stuck streams");
     }
 }

@@ -2,6 +2,7 @@ extern alias worker;
 
 using Microsoft.Extensions.DependencyInjection;
 using ReHome.Streaming.Queue;
+using ReHome.Streaming.Runs;
 using StackExchange.Redis;
 using worker::ReHome.Worker;
 
@@ -62,6 +63,27 @@ public sealed class WorkerLane : IAsyncDisposable
 
     public Task<UserSession> SignInAsync(string? userId = null) => UserSession.SignInAsync(Api.BaseAddress, userId);
 
+    /// <summary>
+    /// Runs still queued in the lane when a test ends would wait for a worker forever (nobody serves the
+    /// lane), their streams live: the user's stop ends them, as it would in production.
+    /// </summary>
+    private async Task StopUnfinishedRunsAsync()
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(_fixture.RedisConnectionString);
+        var runs = Api.Services.GetRequiredService<RunStore>();
+        var stops = Api.Services.GetRequiredService<RunCancellation>();
+        foreach (var priority in new[] { "high", "default" })
+        {
+            foreach (var entry in await redis.GetDatabase().StreamRangeAsync(QueueKey(priority)))
+            {
+                if (await runs.GetAsync((string?)entry["runId"] ?? string.Empty) is { } run && !RunStatuses.IsFinal(run.Status))
+                {
+                    await stops.RequestAsync(run);
+                }
+            }
+        }
+    }
+
     /// <summary>The lane's queue of one priority (a Redis Stream).</summary>
     public string QueueKey(string priority = "default") => $"ai:queue:{QueueName}:{priority}";
 
@@ -99,6 +121,7 @@ public sealed class WorkerLane : IAsyncDisposable
             await worker.DisposeAsync();
         }
 
+        await StopUnfinishedRunsAsync();
         await Api.DisposeAsync();
     }
 }
