@@ -52,11 +52,12 @@ internal sealed partial class RedisPatience
             .Build();
     }
 
-    public async Task<T> ExecuteAsync<T>(Func<CancellationToken, Task<T>> step, CancellationToken cancellationToken) =>
-        await _pipeline.ExecuteAsync(async token => await step(token), cancellationToken);
+    // Called for every token: the step's task is handed to Polly as it is, with no state machine of our own around it.
+    public ValueTask<T> ExecuteAsync<T>(Func<CancellationToken, Task<T>> step, CancellationToken cancellationToken) =>
+        _pipeline.ExecuteAsync(static (Func<CancellationToken, Task<T>> state, CancellationToken token) => new ValueTask<T>(state(token)), step, cancellationToken);
 
-    public async Task ExecuteAsync(Func<CancellationToken, Task> step, CancellationToken cancellationToken) =>
-        await _pipeline.ExecuteAsync(async token => await step(token), cancellationToken);
+    public ValueTask ExecuteAsync(Func<CancellationToken, Task> step, CancellationToken cancellationToken) =>
+        _pipeline.ExecuteAsync(static (Func<CancellationToken, Task> state, CancellationToken token) => new ValueTask(state(token)), step, cancellationToken);
 
     private static partial class Log
     {

@@ -41,12 +41,14 @@ internal sealed partial class StuckStreamReaper(
             .OfType<StuckStream>()
             .ToArray();
 
+        // The writers of every candidate in one round trip; then the run of each that has one.
+        var states = await streams.GetStatesAsync(idle.Select(candidate => candidate.Stream));
         var stuck = new List<StuckStream>(idle.Length);
-        foreach (var candidate in idle)
+        for (var i = 0; i < idle.Length; i++)
         {
-            if (!await IsAwaitingItsRunAsync(candidate.Stream))
+            if (!await IsAwaitingItsRunAsync(states[i]))
             {
-                stuck.Add(candidate);
+                stuck.Add(idle[i]);
             }
         }
 
@@ -54,10 +56,10 @@ internal sealed partial class StuckStreamReaper(
     }
 
     /// <summary>True when the stream's run has not finished: the queue resumes it (see the remarks).</summary>
-    private async Task<bool> IsAwaitingItsRunAsync(StreamRef stream) =>
-        (await streams.GetStateAsync(stream)).RunId is { Length: > 0 } runId
+    private async Task<bool> IsAwaitingItsRunAsync(StreamState state) =>
+        state.RunId is { Length: > 0 } runId
         && await runs.GetAsync(runId) is { } run
-        && run.Stream == stream
+        && run.Stream == state.Stream
         && !RunStatuses.IsFinal(run.Status);
 
     /// <summary>Aborts every stuck stream (or only lists them with <paramref name="dryRun"/>); returns those this call aborted.</summary>

@@ -98,7 +98,7 @@ internal sealed class RunGenerator(
         await patience.ExecuteAsync(token => streaming.StreamTokenAsync(run.Stream, run.Id, text, expectedSeq: seq, token), cancellationToken);
     }
 
-    private Task<string> RestartAsync(AgentRun run, CancellationToken cancellationToken) =>
+    private ValueTask<string> RestartAsync(AgentRun run, CancellationToken cancellationToken) =>
         patience.ExecuteAsync(token => streaming.RestartAsync(run.Stream, run.Id, token), cancellationToken);
 
     /// <summary>Reads the provider's reply into <paramref name="reply"/>; its failure is this task's, not the queue's.</summary>
