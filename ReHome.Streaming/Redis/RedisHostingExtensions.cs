@@ -14,8 +14,9 @@ public static class RedisHostingExtensions
     /// <summary>Connects to Redis (<c>ConnectionStrings:redis</c>) with a health check and telemetry.</summary>
     public static TBuilder AddReHomeRedis<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        // No span per Redis command: a token is two commands, so at load the instrumentation's
-        // profiling sessions held every command until their flush and cost more than the commands.
+        // No span per Redis command: a token is two commands. Measured with the load benchmark
+        // (100 streams × 50 tokens/s): worker 52 % of a core and 267 MiB peak with the spans,
+        // 40 % and 167 MiB without; at 15–20,000 tokens/s, 389 MiB against 195 MiB.
         builder.AddRedisClient(StreamNames.RedisConnectionName, settings => settings.DisableTracing = true, KeepReconnecting);
         return builder;
     }

@@ -1,6 +1,7 @@
 extern alias worker;
 
 using Microsoft.Extensions.DependencyInjection;
+using ReHome.Streaming.Naming;
 using ReHome.Streaming.Queue;
 using ReHome.Streaming.Runs;
 using StackExchange.Redis;
@@ -85,7 +86,7 @@ public sealed class WorkerLane : IAsyncDisposable
     }
 
     /// <summary>The lane's queue of one priority (a Redis Stream).</summary>
-    public string QueueKey(string priority = "default") => $"ai:queue:{QueueName}:{priority}";
+    public string QueueKey(string priority = "default") => StreamNames.Keys.Queue(QueueName, priority);
 
     /// <summary>
     /// What a worker that dies does: reads the next <paramref name="count"/> jobs as consumer
@@ -108,7 +109,7 @@ public sealed class WorkerLane : IAsyncDisposable
         var taken = await database.StreamReadGroupAsync(QueueKey(), QueueOptions.ConsumerGroup, consumer, StreamPosition.NewMessages, count);
         if (startedRunId is not null)
         {
-            await database.HashSetAsync($"ai:run:{startedRunId}", [new("status", "running"), new("attempts", 1)]);
+            await database.HashSetAsync(StreamNames.Keys.Run(startedRunId), [new("status", "running"), new("attempts", 1)]);
         }
 
         return taken;

@@ -54,8 +54,8 @@ public sealed class RunRecoveryTests(AppFixture fixture)
         await lane.TakeJobsAsync("dead-worker", startedRunId: run.Id);
         await using (var producer = await StreamProducer.StartAsync(fixture))
         {
-            await producer.Streaming.StreamTokenAsync(run.Stream(threadId), run.Id, "Another", expectedSeq: 1);
-            await producer.Streaming.StreamTokenAsync(run.Stream(threadId), run.Id, " text", expectedSeq: 2);
+            await producer.Streaming.StreamTokenAsync(new StreamRef(threadId, run.StreamId), run.Id, "Another", expectedSeq: 1);
+            await producer.Streaming.StreamTokenAsync(new StreamRef(threadId, run.StreamId), run.Id, " text", expectedSeq: 2);
         }
 
         var firstEpoch = (await alice.GetTokensAsync(threadId, run.StreamId)).Epoch;
@@ -71,25 +71,14 @@ public sealed class RunRecoveryTests(AppFixture fixture)
     [Fact]
     public async Task AStreamWhoseTokensRedisLostMidRunStartsAgainUnderANewEpochAndTheRunCompletesWithTheWholeReply()
     {
-        await using var lane = WorkerLane.Start(fixture);
-        using var alice = await lane.SignInAsync();
-        var threadId = await alice.CreateThreadAsync();
-        var (connection, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
-        await using var _ = connection;
-        var resets = WatchResets(connection);
-        await lane.StartWorkerAsync(new Dictionary<string, string?>
-        {
-            ["Agent:Offline:TokensPerSecond"] = "40",
-            ["Agent:Offline:ReplyTokens"] = "40",
-        });
-        var run = await alice.CreateRunAsync(threadId, "lose some of me");
-        await receiver.WaitForSeqAsync(run.StreamId, 10, TestTimeouts.Default);
+        await using var watched = await WatchedRun.StartAsync(fixture, "lose some of me", tokensPerSecond: 40, replyTokens: 40, seenSeq: 10);
+        var (alice, threadId, run) = (watched.Alice, watched.ThreadId, watched.Run);
         var firstEpoch = (await alice.GetTokensAsync(threadId, run.StreamId)).Epoch;
 
         // What a failover to a replica that had none of it does: the counter and the log are gone.
         await using var redis = await ConnectionMultiplexer.ConnectAsync(fixture.RedisConnectionString);
-        await redis.GetDatabase().KeyDeleteAsync([StreamNames.Keys.Seq(run.Stream(threadId)), StreamNames.Keys.Log(run.Stream(threadId))]);
-        await receiver.WaitForRunStatusAsync(run.Id, RunStatuses.Completed, TestTimeouts.Default);
+        await redis.GetDatabase().KeyDeleteAsync([StreamNames.Keys.Seq(watched.Stream), StreamNames.Keys.Log(watched.Stream)]);
+        await watched.Receiver.WaitForRunStatusAsync(run.Id, RunStatuses.Completed, TestTimeouts.Default);
 
         var finished = await alice.GetRunAsync(threadId, run.Id);
         var log = await alice.GetTokensAsync(threadId, run.StreamId);
@@ -97,44 +86,31 @@ public sealed class RunRecoveryTests(AppFixture fixture)
         Assert.Equal(OfflineReply.Tokens("lose some of me", 40), log.Tokens.Select(token => token.Token));
         Assert.Equal(Enumerable.Range(1, 40).Select(seq => (long)seq), log.Tokens.Select(token => token.Seq));
         Assert.NotEqual(firstEpoch, log.Epoch);
-        Assert.Contains(resets, reset => reset.StreamId == run.StreamId && reset.Epoch == log.Epoch);
+        Assert.Contains(watched.Resets, reset => reset.StreamId == run.StreamId && reset.Epoch == log.Epoch);
     }
 
     [Fact]
     public async Task ARunWhoseDataRedisLostMidStreamTellsItsClientsWithANewEpochAndAnAbortedEnd()
     {
-        await using var lane = WorkerLane.Start(fixture);
-        using var alice = await lane.SignInAsync();
-        var threadId = await alice.CreateThreadAsync();
-        var (connection, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
-        await using var _ = connection;
-        var resets = WatchResets(connection);
-        await lane.StartWorkerAsync(new Dictionary<string, string?>
-        {
-            ["Agent:Offline:TokensPerSecond"] = "20",
-            ["Agent:Offline:ReplyTokens"] = "200",
-        });
-        var run = await alice.CreateRunAsync(threadId, "forget me");
-        await receiver.WaitForSeqAsync(run.StreamId, 5, TestTimeouts.Default);
+        await using var watched = await WatchedRun.StartAsync(fixture, "forget me", tokensPerSecond: 20, replyTokens: 200, seenSeq: 5);
 
         // What FLUSHALL does to this run: its record, its job and its stream are gone.
-        var stream = run.Stream(threadId);
         await using var redis = await ConnectionMultiplexer.ConnectAsync(fixture.RedisConnectionString);
         await redis.GetDatabase().KeyDeleteAsync(
         [
-            $"ai:run:{run.Id}", lane.QueueKey("default"), lane.QueueKey("high"),
-            StreamNames.Keys.Seq(stream), StreamNames.Keys.Log(stream), StreamNames.Keys.Meta(stream),
+            StreamNames.Keys.Run(watched.Run.Id), watched.Lane.QueueKey("default"), watched.Lane.QueueKey("high"),
+            StreamNames.Keys.Seq(watched.Stream), StreamNames.Keys.Log(watched.Stream), StreamNames.Keys.Meta(watched.Stream),
         ]);
-        await receiver.WaitForEndedAsync(run.StreamId, TestTimeouts.Default);
+        await watched.Receiver.WaitForEndedAsync(watched.Run.StreamId, TestTimeouts.Default);
 
-        var ended = receiver.Ended(run.StreamId)!;
+        var ended = watched.Receiver.Ended(watched.Run.StreamId)!;
         Assert.Equal(StreamStatuses.Aborted, ended.Status);
         Assert.Contains("lost", ended.Reason);
-        var reset = Assert.Single(resets, reset => reset.StreamId == run.StreamId);
+        var reset = Assert.Single(watched.Resets, reset => reset.StreamId == watched.Run.StreamId);
         Assert.Equal(reset.Epoch, ended.Epoch);
     }
 
-    private static ConcurrentQueue<StreamResetEvent> WatchResets(HubConnection connection)
+    internal static ConcurrentQueue<StreamResetEvent> WatchResets(HubConnection connection)
     {
         var resets = new ConcurrentQueue<StreamResetEvent>();
         connection.On<StreamResetEvent>(StreamNames.Events.StreamReset, resets.Enqueue);
@@ -142,7 +118,50 @@ public sealed class RunRecoveryTests(AppFixture fixture)
     }
 }
 
-internal static class RunViewStreams
+/// <summary>A run of the offline provider on a lane of its own, watched by a client that also records stream resets.</summary>
+internal sealed class WatchedRun : IAsyncDisposable
 {
-    public static StreamRef Stream(this RunView run, string threadId) => new(threadId, run.StreamId);
+    private WatchedRun(WorkerLane lane, UserSession alice, string threadId, HubConnection connection, StreamReceiver receiver, ConcurrentQueue<StreamResetEvent> resets, RunView run) =>
+        (Lane, Alice, ThreadId, Connection, Receiver, Resets, Run) = (lane, alice, threadId, connection, receiver, resets, run);
+
+    public WorkerLane Lane { get; }
+
+    public UserSession Alice { get; }
+
+    public string ThreadId { get; }
+
+    public HubConnection Connection { get; }
+
+    public StreamReceiver Receiver { get; }
+
+    public ConcurrentQueue<StreamResetEvent> Resets { get; }
+
+    public RunView Run { get; }
+
+    public StreamRef Stream => new(ThreadId, Run.StreamId);
+
+    /// <summary>Starts the run and returns once the client has shown seq <paramref name="seenSeq"/>.</summary>
+    public static async Task<WatchedRun> StartAsync(AppFixture fixture, string input, int tokensPerSecond, int replyTokens, long seenSeq)
+    {
+        var lane = WorkerLane.Start(fixture);
+        var alice = await lane.SignInAsync();
+        var threadId = await alice.CreateThreadAsync();
+        var (connection, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
+        var resets = RunRecoveryTests.WatchResets(connection);
+        await lane.StartWorkerAsync(new Dictionary<string, string?>
+        {
+            ["Agent:Offline:TokensPerSecond"] = tokensPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Agent:Offline:ReplyTokens"] = replyTokens.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        var run = await alice.CreateRunAsync(threadId, input);
+        await receiver.WaitForSeqAsync(run.StreamId, seenSeq, TestTimeouts.Default);
+        return new WatchedRun(lane, alice, threadId, connection, receiver, resets, run);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Connection.DisposeAsync();
+        Alice.Dispose();
+        await Lane.DisposeAsync();
+    }
 }
