@@ -7,7 +7,7 @@ namespace ReHome.Streaming.Streams;
 internal static class StreamScripts
 {
     /// <summary>Outcome codes of <see cref="AppendToken"/>.</summary>
-    public const long Appended = 0, AlreadyAppended = 1, StreamEnded = 2, SequenceGap = 3;
+    public const long Appended = 0, AlreadyAppended = 1, StreamEnded = 2, SequenceGap = 3, EpochNeeded = 4;
 
     /// <summary>
     /// Appends one token: next seq (INCR), log entry <c>{seq}-0</c>, activity time, and on the first
@@ -19,7 +19,8 @@ internal static class StreamScripts
     /// lost — never the old epoch again); a counter a restart set to 0 keeps the restart's epoch; a
     /// meta hash that was lost gets a new epoch too. Meta fields: <see cref="Naming.StreamNames.Fields"/>.
     /// KEYS: seq, log, active, done, meta, threadStreams.
-    /// ARGV: token, emittedAt (ms), log cap, active member, runId, streamId, now (ms), expected seq (0 = none), candidate epoch.
+    /// ARGV: token, emittedAt (ms), log cap, active member, runId, streamId, now (ms), expected seq (0 = none),
+    /// candidate epoch ('' when the caller expects none is needed: code 4 asks again with one, nothing written).
     /// Returns { code, seq, epoch } (seq: what Redis holds for code 3; epoch '' when unknown); code 1 adds
     /// the token and emittedAt the log holds for that seq (absent when the log was trimmed past it).
     /// </summary>
@@ -37,8 +38,9 @@ internal static class StreamScripts
           end
           if expected > current + 1 then return { 3, current, '' } end
         end
-        local seq = redis.call('INCR', KEYS[1])
         local epoch = redis.call('HGET', KEYS[5], 'epoch')
+        if ARGV[9] == '' and ((not epoch) or (not held)) then return { 4, current, '' } end
+        local seq = redis.call('INCR', KEYS[1])
         if seq == 1 then
           if (not held) or (not epoch) then epoch = ARGV[9] end
           redis.call('DEL', KEYS[2])

@@ -41,13 +41,14 @@ public sealed partial class StreamingService(
     {
         var now = time.GetUtcNow();
         var emittedAt = UnixTime.Milliseconds(now);
-        var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
-            StreamScripts.AppendToken,
-            StreamKeys(stream),
-            [
-                token, emittedAt, options.Value.LogMaxLength, stream.Key, runId, stream.StreamId, UnixTime.WholeMilliseconds(now),
-                expectedSeq ?? 0, StreamEpochs.New(),
-            ]))!;
+        // A new epoch is needed only by a stream's first token (or one whose meta Redis lost): the
+        // producer's own count says which, so the other tokens carry no candidate, and the rare one
+        // that finds the meta gone is asked for again with one.
+        var result = await AppendAsync(stream, runId, token, emittedAt, now, expectedSeq, expectedSeq is null or 1 ? StreamEpochs.New() : string.Empty);
+        if ((long)result[0] == StreamScripts.EpochNeeded)
+        {
+            result = await AppendAsync(stream, runId, token, emittedAt, now, expectedSeq, StreamEpochs.New());
+        }
 
         var (code, seq, epoch) = ((long)result[0], (long)result[1], EpochOf(result[2]));
         switch (code)
@@ -78,6 +79,16 @@ public sealed partial class StreamingService(
         await BroadcastAsync(stream.ThreadId, Events.Token, tokenEvent, cancellationToken);
         return tokenEvent;
     }
+
+    private async Task<RedisResult[]> AppendAsync(
+        StreamRef stream, string runId, string token, double emittedAt, DateTimeOffset now, long? expectedSeq, string candidateEpoch) =>
+        (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
+            StreamScripts.AppendToken,
+            StreamKeys(stream),
+            [
+                token, emittedAt, options.Value.LogMaxLength, stream.Key, runId, stream.StreamId, UnixTime.WholeMilliseconds(now),
+                expectedSeq ?? 0, candidateEpoch,
+            ]))!;
 
     public Task<StreamEndedEvent> CompleteAsync(StreamRef stream, string runId, CancellationToken cancellationToken = default) =>
         EndAsync(stream, runId, StreamStatuses.Completed, reason: null, cancellationToken);

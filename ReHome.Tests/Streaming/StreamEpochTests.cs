@@ -138,6 +138,27 @@ public sealed class StreamEpochTests(AppFixture fixture)
     }
 
     [Fact]
+    public async Task AProducerCountingItsSeqsGetsANewEpochWhenTheMetaIsLostMidStream()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var stream = new StreamRef($"thr-{Guid.NewGuid():N}"[..24], "counted");
+        await using var producer = await StreamProducer.StartAsync(fixture);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(fixture.RedisConnectionString);
+        await producer.EmitAsync(stream, "run-1", 2);
+        var first = (await producer.Log.GetStateAsync(stream)).Epoch;
+
+        // The worker's way (expected seqs): tokens after the first carry no epoch candidate of their own.
+        await redis.GetDatabase().KeyDeleteAsync(StreamNames.Keys.Meta(stream));
+        var afterMetaLoss = await producer.Streaming.StreamTokenAsync(stream, "run-1", "t3", expectedSeq: 3, cancellation);
+
+        Assert.Equal(3, afterMetaLoss.Seq);
+        Assert.False(string.IsNullOrEmpty(afterMetaLoss.Epoch));
+        Assert.NotEqual(first, afterMetaLoss.Epoch);
+        Assert.Equal(afterMetaLoss.Epoch, (await producer.Log.GetStateAsync(stream)).Epoch);
+        await producer.Streaming.AbortAsync(stream, "run-1", "test over", cancellation);
+    }
+
+    [Fact]
     public async Task SubscribeReportsTheThreadsRunsAsTheyStandSoALostRunUpdateIsCaughtUp()
     {
         var cancellation = TestContext.Current.CancellationToken;
