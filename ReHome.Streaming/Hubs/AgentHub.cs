@@ -13,8 +13,9 @@ using ReHome.Streaming.Naming;
 namespace ReHome.Streaming.Hubs;
 
 /// <summary>
-/// The browser-facing hub at <see cref="HubPaths.Agent"/>. The worker sends through
-/// <c>IHubContext&lt;AgentHub&gt;</c> and the Redis backplane, so this type lives in the shared library.
+/// The browser-facing hub at <see cref="HubPaths.Agent"/>. Stream events reach subscribers through
+/// the thread feeds (<see cref="ThreadFeed"/>); run updates are sent through
+/// <c>IHubContext&lt;AgentHub&gt;</c> and the Redis backplane, by the worker too, so this type lives in the shared library.
 /// Every method checks that the caller owns the thread before anything else: a group name is not
 /// a security boundary.
 /// </summary>
@@ -27,6 +28,7 @@ public sealed class AgentHub(
     IOptions<ThreadOptions> threadOptions,
     ThreadActionLimiter limiter,
     RunCancellation cancellation,
+    ThreadFeed feed,
     StreamingMetrics metrics) : Hub
 {
     public override Task OnConnectedAsync()
@@ -52,6 +54,7 @@ public sealed class AgentHub(
         // Join before listing: a token sent after the listing is then either in the listing's
         // lastSeq (and replayable) or delivered live — never neither.
         await Groups.AddToGroupAsync(Context.ConnectionId, StreamNames.Groups.Thread(thread.Id), Context.ConnectionAborted);
+        await feed.JoinAsync(Context.ConnectionId, thread.Id);
         var streamList = await threads.ListStreamsAsync(thread.Id);
         var lastSeqs = streamList.ToDictionary(summary => summary.StreamId, summary => summary.LastSeq);
         var newest = await runIndex.ListPageAsync(thread.Id, before: null, threadOptions.Value.RunsPageSize);
@@ -67,6 +70,7 @@ public sealed class AgentHub(
         }
 
         await Groups.RemoveFromGroupAsync(Context.ConnectionId, StreamNames.Groups.Thread(threadId), Context.ConnectionAborted);
+        await feed.LeaveAsync(Context.ConnectionId, threadId);
     }
 
     /// <summary>

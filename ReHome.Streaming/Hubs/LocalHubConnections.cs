@@ -4,25 +4,21 @@ using Microsoft.AspNetCore.SignalR;
 namespace ReHome.Streaming.Hubs;
 
 /// <summary>
-/// The hub connections of this process (not of other replicas), kept by a hub filter, so a message
-/// meant only for them can be sent to each by id — which the Redis backplane delivers locally,
-/// without going through Redis. Empty in the worker, which serves no hub.
+/// The hub connections of this process (not of other replicas), kept by
+/// <see cref="AgentHubLifetimeManager"/>, so a message meant only for them is written to each
+/// directly, without going through Redis: the thread feed's events (<see cref="ThreadFeed"/>) and the
+/// resync after a lost Redis connection. Empty in the worker, which serves no hub.
 /// </summary>
-public sealed class LocalHubConnections : IHubFilter
+public sealed class LocalHubConnections
 {
-    private readonly ConcurrentDictionary<string, byte> _ids = new();
+    private readonly ConcurrentDictionary<string, HubConnectionContext> _connections = new();
 
-    public IReadOnlyCollection<string> Ids => [.. _ids.Keys];
+    public IReadOnlyCollection<string> Ids => [.. _connections.Keys];
 
-    public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
-    {
-        _ids[context.Context.ConnectionId] = 0;
-        await next(context);
-    }
+    /// <summary>The connection with this id, or null when it is not (or no longer) connected here.</summary>
+    public HubConnectionContext? Find(string connectionId) => _connections.GetValueOrDefault(connectionId);
 
-    public async Task OnDisconnectedAsync(HubLifetimeContext context, Exception? exception, Func<HubLifetimeContext, Exception?, Task> next)
-    {
-        _ids.TryRemove(context.Context.ConnectionId, out _);
-        await next(context, exception);
-    }
+    internal void Add(HubConnectionContext connection) => _connections[connection.ConnectionId] = connection;
+
+    internal void Remove(HubConnectionContext connection) => _connections.TryRemove(connection.ConnectionId, out _);
 }

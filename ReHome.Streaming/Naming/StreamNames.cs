@@ -99,6 +99,15 @@ public static class StreamNames
         /// <summary>Published with a run id when a user asks to stop that run.</summary>
         public static readonly RedisChannel CancelRequests = RedisChannel.Literal("ai:cancel");
 
+        /// <summary>
+        /// A thread's stream events, published by the stream scripts with each write (<see cref="Streams.StreamFeed"/>);
+        /// each API replica listens to the threads its own connections subscribe to.
+        /// </summary>
+        public static RedisChannel ThreadFeed(string threadId) => RedisChannel.Literal(ThreadFeedName(threadId));
+
+        /// <summary>The name of <see cref="ThreadFeed"/>, as the scripts take it.</summary>
+        public static string ThreadFeedName(string threadId) => $"ai:feed:{threadId}";
+
         /// <summary>Published when a job is queued, so idle workers take it at once.</summary>
         public static RedisChannel QueueWake(string queueName) => RedisChannel.Literal($"ai:queue:{queueName}:wake");
     }

@@ -4,19 +4,25 @@ using Microsoft.Extensions.Logging;
 using ReHome.Streaming.Contracts;
 using ReHome.Streaming.Hubs;
 using ReHome.Streaming.Naming;
+using StackExchange.Redis;
 
 namespace ReHome.Streaming.Redis;
 
 /// <summary>
-/// While the backplane's Redis connection is down, broadcasts from other processes (the worker's
-/// tokens and end events, run updates) never reach this replica's clients, and their own sockets
+/// While the backplane's Redis connection (run updates) or the main one (the thread feeds: the
+/// worker's tokens and end events) is down, what other processes send never reaches this replica's clients, and their own sockets
 /// stayed open, so nothing tells them. When the connection comes back, this sends
 /// <c>agent.resync</c> to every connection of this process — by connection id, which the backplane
 /// delivers locally, not through Redis to every replica — and clients subscribe again and replay.
 /// In the worker there are no hub connections, so it sends nothing.
 /// </summary>
 public sealed partial class BackplaneResync(
-    BackplaneRestorations restorations, LocalHubConnections connections, IHubContext<AgentHub> hub, TimeProvider time, ILogger<BackplaneResync> logger)
+    BackplaneRestorations restorations,
+    IConnectionMultiplexer redis,
+    LocalHubConnections connections,
+    IHubContext<AgentHub> hub,
+    TimeProvider time,
+    ILogger<BackplaneResync> logger)
     : BackgroundService
 {
     /// <summary>
@@ -27,6 +33,8 @@ public sealed partial class BackplaneResync(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The thread feeds (tokens, ends, resets) listen on the main connection: its loss loses them too.
+        restorations.Watch(redis);
         try
         {
             while (await restorations.Reader.WaitToReadAsync(stoppingToken))

@@ -25,16 +25,19 @@ public static class RedisHostingExtensions
     /// Puts SignalR on the Redis backplane, so a message sent by any process (the worker included)
     /// reaches clients connected to any API replica. The backplane has a connection of its own: it
     /// disposes it on shutdown, and its pub/sub never queues behind data commands.
-    /// When that connection comes back after a loss, this process's own hub clients are told to
-    /// resync (<see cref="BackplaneResync"/>): what was broadcast meanwhile never reached them.
+    /// Stream events come on the thread feeds instead (<see cref="ThreadFeed"/>, on the main connection).
+    /// When either connection comes back after a loss, this process's own hub clients are told to
+    /// resync (<see cref="BackplaneResync"/>): what was sent meanwhile never reached them.
     /// </summary>
     public static ISignalRServerBuilder AddRedisBackplane(this ISignalRServerBuilder signalR)
     {
         signalR.AddStackExchangeRedis();
+        // The backplane's lifetime manager for AgentHub, keeping this process's own connections too.
+        signalR.Services.AddSingleton<HubLifetimeManager<AgentHub>, AgentHubLifetimeManager>();
         signalR.Services.AddSingleton<LocalHubConnections>();
+        signalR.Services.AddSingleton<ThreadFeed>();
         signalR.Services.AddSingleton<BackplaneRestorations>();
         signalR.Services.AddHostedService<BackplaneResync>();
-        signalR.Services.AddOptions<HubOptions>().Configure(hub => hub.AddFilter<LocalHubConnections>());
         signalR.Services.AddOptions<RedisOptions>().Configure<IConfiguration, BackplaneRestorations>((options, configuration, restorations) =>
         {
             var connectionString = configuration.GetConnectionString(StreamNames.RedisConnectionName)

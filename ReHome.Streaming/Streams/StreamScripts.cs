@@ -20,7 +20,10 @@ internal static class StreamScripts
     /// meta hash that was lost gets a new epoch too. Meta fields: <see cref="Naming.StreamNames.Fields"/>.
     /// KEYS: seq, log, active, done, meta, threadStreams.
     /// ARGV: token, emittedAt (ms), log cap, active member, runId, streamId, now (ms), expected seq (0 = none),
-    /// candidate epoch ('' when the caller expects none is needed: code 4 asks again with one, nothing written).
+    /// candidate epoch ('' when the caller expects none is needed: code 4 asks again with one, nothing written),
+    /// the thread's feed channel.
+    /// Publishes the token on the feed (<see cref="StreamFeed"/>) with code 0, and with code 1 the token the
+    /// log holds for that seq (a retry is sent what was written, never its own text).
     /// Returns { code, seq, epoch } (seq: what Redis holds for code 3; epoch '' when unknown); code 1 adds
     /// the token and emittedAt the log holds for that seq (absent when the log was trimmed past it).
     /// </summary>
@@ -33,7 +36,10 @@ internal static class StreamScripts
           if expected <= current then
             local epoch = redis.call('HGET', KEYS[5], 'epoch') or ''
             local stored = redis.call('XRANGE', KEYS[2], expected .. '-0', expected .. '-0')
-            if stored[1] then return { 1, expected, epoch, stored[1][2][2], stored[1][2][4] } end
+            if stored[1] then
+              redis.call('PUBLISH', ARGV[10], 't\n' .. expected .. '\n' .. epoch .. '\n' .. stored[1][2][4] .. '\n' .. ARGV[5] .. '\n' .. ARGV[6] .. '\n' .. stored[1][2][2])
+              return { 1, expected, epoch, stored[1][2][2], stored[1][2][4] }
+            end
             return { 1, expected, epoch }
           end
           if expected > current + 1 then return { 3, current, '' } end
@@ -55,6 +61,7 @@ internal static class StreamScripts
         end
         redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], seq .. '-0', 't', ARGV[1], 'e', ARGV[2])
         redis.call('ZADD', KEYS[3], ARGV[7], ARGV[4])
+        redis.call('PUBLISH', ARGV[10], 't\n' .. seq .. '\n' .. epoch .. '\n' .. ARGV[2] .. '\n' .. ARGV[5] .. '\n' .. ARGV[6] .. '\n' .. ARGV[1])
         return { 0, seq, epoch }
         """;
 
@@ -63,7 +70,8 @@ internal static class StreamScripts
     /// to 0 (the stream stays live), the log is emptied, the meta takes the new epoch and run, and the
     /// stream is active and listed in its thread again. Refuses an ended stream.
     /// KEYS: seq, log, active, done, meta, threadStreams.
-    /// ARGV: epoch, runId, now (ms), active member, streamId.
+    /// ARGV: epoch, runId, now (ms), active member, streamId, the thread's feed channel.
+    /// Publishes the reset on the feed (<see cref="StreamFeed"/>).
     /// Returns 1 when restarted, 0 when the stream has ended.
     /// </summary>
     public const string RestartStream = """
@@ -75,6 +83,7 @@ internal static class StreamScripts
         redis.call('PERSIST', KEYS[5])
         redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4])
         redis.call('ZADD', KEYS[6], 'NX', ARGV[3], ARGV[5])
+        redis.call('PUBLISH', ARGV[6], 'r\n0\n' .. ARGV[1] .. '\n\n' .. ARGV[2] .. '\n' .. ARGV[5] .. '\n')
         return 1
         """;
 
@@ -84,7 +93,8 @@ internal static class StreamScripts
     /// A second end (a reaper racing a completion) changes nothing and reports the first.
     /// With <c>idleBefore</c> set, it ends the stream only if it has been idle since then (the reaper).
     /// KEYS: seq, log, active, done, meta, threadStreams.
-    /// ARGV: status, reason, endedAt (ms), done TTL (ms), log TTL (ms), active member, runId, streamId, idleBefore (ms, 0 = always).
+    /// ARGV: status, reason, endedAt (ms), done TTL (ms), log TTL (ms), active member, runId, streamId, idleBefore (ms, 0 = always),
+    /// the thread's feed channel. The end that ends the stream is published on the feed (<see cref="StreamFeed"/>).
     /// Returns { ended (1/0), lastSeq, status, runId, epoch ('' when unknown) }.
     /// </summary>
     public const string EndStream = """
@@ -108,7 +118,9 @@ internal static class StreamScripts
         redis.call('PEXPIRE', KEYS[2], ARGV[5])
         redis.call('ZREM', KEYS[3], ARGV[6])
         redis.call('ZADD', KEYS[6], 'NX', ARGV[3], ARGV[8])
-        return { 1, last, ARGV[1], runId, redis.call('HGET', KEYS[5], 'epoch') or '' }
+        local epoch = redis.call('HGET', KEYS[5], 'epoch') or ''
+        redis.call('PUBLISH', ARGV[10], 'e\n' .. last .. '\n' .. epoch .. '\n' .. ARGV[1] .. '\n' .. runId .. '\n' .. ARGV[8] .. '\n' .. ARGV[2])
+        return { 1, last, ARGV[1], runId, epoch }
         """;
 
     /// <summary>

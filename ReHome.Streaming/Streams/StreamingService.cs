@@ -10,17 +10,16 @@ using static ReHome.Streaming.Naming.StreamNames;
 namespace ReHome.Streaming.Streams;
 
 /// <summary>
-/// Writes streams: each token gets the next seq and lands in the stream's Redis log in one atomic
-/// step, then goes to the thread's subscribers through the SignalR Redis backplane. Works the same
-/// from the worker (no hub endpoints) and from the API.
+/// Writes streams: each token gets the next seq, lands in the stream's Redis log and is published on
+/// the thread's feed in one atomic step (one Redis call per token); API replicas send it on to the
+/// thread's subscribers (<see cref="StreamFeed"/>). Works the same from the worker and from the API.
 /// </summary>
 /// <remarks>
-/// The log is the source of truth: if a broadcast is lost, clients see a gap (or the end event's
+/// The log is the source of truth: if a feed message is lost, clients see a gap (or the end event's
 /// final seq) and replay from the log, so a token is never lost and never shown twice.
 /// </remarks>
 public sealed partial class StreamingService(
     IConnectionMultiplexer redis,
-    IHubContext<AgentHub> hub,
     IOptions<StreamingOptions> options,
     TimeProvider time,
     StreamingMetrics metrics,
@@ -39,6 +38,7 @@ public sealed partial class StreamingService(
     public async Task<TokenEvent> StreamTokenAsync(
         StreamRef stream, string runId, string token, long? expectedSeq = null, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var now = time.GetUtcNow();
         var emittedAt = UnixTime.Milliseconds(now);
         // A new epoch is needed only by a stream's first token (or one whose meta Redis lost): the
@@ -63,21 +63,14 @@ public sealed partial class StreamingService(
         if (code == StreamScripts.AlreadyAppended)
         {
             // The seq was written before — by this producer's timed-out call, or by another worker that
-            // took the job over. What clients are sent is what the log holds, never this call's text.
-            if (result.Length < 5)
-            {
-                return new TokenEvent(stream.ThreadId, runId, stream.StreamId, seq, token, emittedAt, epoch);
-            }
-
-            var stored = new TokenEvent(stream.ThreadId, runId, stream.StreamId, seq, (string?)result[3] ?? string.Empty, (double)result[4], epoch);
-            await BroadcastAsync(stream.ThreadId, Events.Token, stored, cancellationToken);
-            return stored;
+            // took the job over. What clients were sent (by the script) is what the log holds.
+            return result.Length < 5
+                ? new TokenEvent(stream.ThreadId, runId, stream.StreamId, seq, token, emittedAt, epoch)
+                : new TokenEvent(stream.ThreadId, runId, stream.StreamId, seq, (string?)result[3] ?? string.Empty, (double)result[4], epoch);
         }
 
-        var tokenEvent = new TokenEvent(stream.ThreadId, runId, stream.StreamId, seq, token, emittedAt, epoch);
         metrics.TokenEmitted();
-        await BroadcastAsync(stream.ThreadId, Events.Token, tokenEvent, cancellationToken);
-        return tokenEvent;
+        return new TokenEvent(stream.ThreadId, runId, stream.StreamId, seq, token, emittedAt, epoch);
     }
 
     private async Task<RedisResult[]> AppendAsync(
@@ -87,7 +80,7 @@ public sealed partial class StreamingService(
             StreamKeys(stream),
             [
                 token, emittedAt, options.Value.LogMaxLength, stream.Key, runId, stream.StreamId, UnixTime.WholeMilliseconds(now),
-                expectedSeq ?? 0, candidateEpoch,
+                expectedSeq ?? 0, candidateEpoch, Channels.ThreadFeedName(stream.ThreadId),
             ]))!;
 
     public Task<StreamEndedEvent> CompleteAsync(StreamRef stream, string runId, CancellationToken cancellationToken = default) =>
@@ -126,18 +119,18 @@ public sealed partial class StreamingService(
     public async Task<string> RestartAsync(StreamRef stream, string runId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(runId);
+        cancellationToken.ThrowIfCancellationRequested();
         var epoch = StreamEpochs.New();
         var restarted = await redis.GetDatabase().ScriptEvaluateAsync(
             StreamScripts.RestartStream,
             StreamKeys(stream),
-            [epoch, runId, UnixTime.WholeMilliseconds(time.GetUtcNow()), stream.Key, stream.StreamId]);
+            [epoch, runId, UnixTime.WholeMilliseconds(time.GetUtcNow()), stream.Key, stream.StreamId, Channels.ThreadFeedName(stream.ThreadId)]);
         if ((long)restarted != 1)
         {
             throw new StreamEndedException(stream);
         }
 
         Log.StreamRestarted(logger, stream.Key, epoch);
-        await BroadcastAsync(stream.ThreadId, Events.StreamReset, new StreamResetEvent(stream.ThreadId, runId, stream.StreamId, epoch), cancellationToken);
         return epoch;
     }
 
@@ -159,6 +152,7 @@ public sealed partial class StreamingService(
     private async Task<(bool Ended, StreamEndedEvent Event)> EndCoreAsync(
         StreamRef stream, string runId, string status, string? reason, DateTimeOffset? idleBefore, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var settings = options.Value;
         var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
             StreamScripts.EndStream,
@@ -167,6 +161,7 @@ public sealed partial class StreamingService(
                 status, reason ?? string.Empty, UnixTime.WholeMilliseconds(time.GetUtcNow()),
                 (long)settings.EndedRetention.TotalMilliseconds, (long)settings.LogRetention.TotalMilliseconds,
                 stream.Key, runId, stream.StreamId, idleBefore is { } idle ? UnixTime.WholeMilliseconds(idle) : 0,
+                Channels.ThreadFeedName(stream.ThreadId),
             ]))!;
 
         var outcome = (long)result[0];
@@ -181,22 +176,7 @@ public sealed partial class StreamingService(
 
         metrics.StreamEnded(status);
         Log.StreamEnded(logger, stream.Key, status, endedEvent.LastSeq);
-        await BroadcastAsync(stream.ThreadId, Events.StreamEnded, endedEvent, cancellationToken);
         return (true, endedEvent);
-    }
-
-    private async Task BroadcastAsync<T>(string threadId, string eventName, T payload, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await hub.Clients.Group(Groups.Thread(threadId)).SendAsync(eventName, payload, cancellationToken);
-        }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
-        {
-            // The event is already in Redis; subscribers recover it by replay when they notice the gap.
-            metrics.Error("streaming");
-            Log.BroadcastFailed(logger, eventName, threadId, exception);
-        }
     }
 
     private static string? EpochOf(RedisResult value) => (string?)value is { Length: > 0 } epoch ? epoch : null;
@@ -208,9 +188,6 @@ public sealed partial class StreamingService(
     {
         [LoggerMessage(100, LogLevel.Information, "StreamingService: stream {Stream} ended {Status} at seq {LastSeq}")]
         public static partial void StreamEnded(ILogger logger, string stream, string status, long lastSeq);
-
-        [LoggerMessage(101, LogLevel.Warning, "StreamingService: broadcasting {Event} to thread {ThreadId} failed; clients will replay it from the log")]
-        public static partial void BroadcastFailed(ILogger logger, string @event, string threadId, Exception exception);
 
         [LoggerMessage(102, LogLevel.Warning, "StreamingService: stream {Stream} holds seq {HeldSeq} but its producer expected to write {ExpectedSeq}; Redis lost tokens")]
         public static partial void StreamRewound(ILogger logger, string stream, long heldSeq, long expectedSeq);
