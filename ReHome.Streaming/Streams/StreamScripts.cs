@@ -6,63 +6,77 @@ namespace ReHome.Streaming.Streams;
 /// </summary>
 internal static class StreamScripts
 {
-    /// <summary>Outcome codes of <see cref="AppendToken"/>.</summary>
+    /// <summary>Outcome codes of <see cref="AppendTokens"/>.</summary>
     public const long Appended = 0, AlreadyAppended = 1, StreamEnded = 2, SequenceGap = 3, EpochNeeded = 4;
 
     /// <summary>
-    /// Appends one token: next seq (INCR), log entry <c>{seq}-0</c>, activity time, and on the first
-    /// token the stream's run, its epoch and its place in the thread — all or nothing.
-    /// With an expected seq the call is idempotent: a retry after a timeout finds its token already
-    /// appended instead of appending it twice; an expected seq past the next one means Redis lost
-    /// tokens (code 3, the producer restarts the stream).
+    /// Appends one or more tokens (a group that queued while the stream's previous call was in flight):
+    /// the next seqs (INCR), log entries <c>{seq}-0</c>, activity time, and on the first token the
+    /// stream's run, its epoch and its place in the thread — all or nothing, so a group's seqs are
+    /// contiguous. Each token is published on the thread's feed (<see cref="StreamFeed"/>) as it is written.
+    /// With an expected seq (the producer's count for the group's first token) the call is idempotent:
+    /// a retry after a timeout finds its tokens already appended — they are published again as the log
+    /// holds them, never with the retry's text — and appends only the rest; an expected seq past the
+    /// next one means Redis lost tokens (code 3, the producer restarts the stream).
     /// Epoch: a counter that did not exist starts a new epoch (a new stream, or one whose counter was
     /// lost — never the old epoch again); a counter a restart set to 0 keeps the restart's epoch; a
     /// meta hash that was lost gets a new epoch too. Meta fields: <see cref="Naming.StreamNames.Fields"/>.
     /// KEYS: seq, log, active, done, meta, threadStreams.
-    /// ARGV: token, emittedAt (ms), log cap, active member, runId, streamId, now (ms), expected seq (0 = none),
+    /// ARGV: emittedAt (ms), log cap, active member, runId, streamId, now (ms), expected seq (0 = none),
     /// candidate epoch ('' when the caller expects none is needed: code 4 asks again with one, nothing written),
-    /// the thread's feed channel.
-    /// Publishes the token on the feed (<see cref="StreamFeed"/>) with code 0, and with code 1 the token the
-    /// log holds for that seq (a retry is sent what was written, never its own text).
-    /// Returns { code, seq, epoch } (seq: what Redis holds for code 3; epoch '' when unknown); code 1 adds
-    /// the token and emittedAt the log holds for that seq (absent when the log was trimmed past it).
+    /// the thread's feed channel, then the tokens in order (one or more).
+    /// Returns { code, seq, epoch }: code 0, seq of the group's last token, plus how many it appended; code 1 (every token was there
+    /// already), seq expected, plus the first token and its emittedAt as the log holds them (absent when
+    /// the log was trimmed past it); code 3, seq what Redis holds. Epoch '' when unknown.
     /// </summary>
-    public const string AppendToken = """
+    public const string AppendTokens = """
         if redis.call('EXISTS', KEYS[4]) == 1 then return { 2, 0, '' } end
-        local expected = tonumber(ARGV[8])
+        local first, count = 10, #ARGV - 9
+        local expected = tonumber(ARGV[7])
         local held = redis.call('GET', KEYS[1])
         local current = tonumber(held or '0')
+        local function publish(seq, epoch, emittedAt, text)
+          redis.call('PUBLISH', ARGV[9], 't\n' .. seq .. '\n' .. epoch .. '\n' .. emittedAt .. '\n' .. ARGV[4] .. '\n' .. ARGV[5] .. '\n' .. text)
+        end
+        local skip = 0
         if expected > 0 then
+          if expected > current + 1 then return { 3, current, '' } end
           if expected <= current then
             local epoch = redis.call('HGET', KEYS[5], 'epoch') or ''
-            local stored = redis.call('XRANGE', KEYS[2], expected .. '-0', expected .. '-0')
-            if stored[1] then
-              redis.call('PUBLISH', ARGV[10], 't\n' .. expected .. '\n' .. epoch .. '\n' .. stored[1][2][4] .. '\n' .. ARGV[5] .. '\n' .. ARGV[6] .. '\n' .. stored[1][2][2])
-              return { 1, expected, epoch, stored[1][2][2], stored[1][2][4] }
+            local last = math.min(current, expected + count - 1)
+            local stored = redis.call('XRANGE', KEYS[2], expected .. '-0', last .. '-0')
+            for _, entry in ipairs(stored) do
+              publish(string.match(entry[1], '^%d+'), epoch, entry[2][4], entry[2][2])
             end
-            return { 1, expected, epoch }
+            skip = last - expected + 1
+            if skip == count then
+              if stored[1] then return { 1, expected, epoch, stored[1][2][2], stored[1][2][4] } end
+              return { 1, expected, epoch }
+            end
           end
-          if expected > current + 1 then return { 3, current, '' } end
         end
         local epoch = redis.call('HGET', KEYS[5], 'epoch')
-        if ARGV[9] == '' and ((not epoch) or (not held)) then return { 4, current, '' } end
-        local seq = redis.call('INCR', KEYS[1])
-        if seq == 1 then
-          if (not held) or (not epoch) then epoch = ARGV[9] end
-          redis.call('DEL', KEYS[2])
-          redis.call('HSET', KEYS[5], 'runId', ARGV[5], 'createdAt', ARGV[7], 'epoch', epoch)
-          redis.call('PERSIST', KEYS[5])
-          redis.call('ZADD', KEYS[6], ARGV[7], ARGV[6])
-        elseif not epoch then
-          epoch = ARGV[9]
-          redis.call('HSET', KEYS[5], 'epoch', epoch)
-          redis.call('HSETNX', KEYS[5], 'runId', ARGV[5])
-          redis.call('PERSIST', KEYS[5])
+        if ARGV[8] == '' and ((not epoch) or (not held)) then return { 4, current, '' } end
+        local seq = current
+        for i = first + skip, first + count - 1 do
+          seq = redis.call('INCR', KEYS[1])
+          if seq == 1 then
+            if (not held) or (not epoch) then epoch = ARGV[8] end
+            redis.call('DEL', KEYS[2])
+            redis.call('HSET', KEYS[5], 'runId', ARGV[4], 'createdAt', ARGV[6], 'epoch', epoch)
+            redis.call('PERSIST', KEYS[5])
+            redis.call('ZADD', KEYS[6], ARGV[6], ARGV[5])
+          elseif not epoch then
+            epoch = ARGV[8]
+            redis.call('HSET', KEYS[5], 'epoch', epoch)
+            redis.call('HSETNX', KEYS[5], 'runId', ARGV[4])
+            redis.call('PERSIST', KEYS[5])
+          end
+          redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], seq .. '-0', 't', ARGV[i], 'e', ARGV[1])
+          publish(seq, epoch, ARGV[1], ARGV[i])
         end
-        redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], seq .. '-0', 't', ARGV[1], 'e', ARGV[2])
-        redis.call('ZADD', KEYS[3], ARGV[7], ARGV[4])
-        redis.call('PUBLISH', ARGV[10], 't\n' .. seq .. '\n' .. epoch .. '\n' .. ARGV[2] .. '\n' .. ARGV[5] .. '\n' .. ARGV[6] .. '\n' .. ARGV[1])
-        return { 0, seq, epoch }
+        redis.call('ZADD', KEYS[3], ARGV[6], ARGV[3])
+        return { 0, seq, epoch, count - skip }
         """;
 
     /// <summary>

@@ -26,9 +26,9 @@ public sealed partial class StreamingService(
     ILogger<StreamingService> logger)
 {
     /// <summary>
-    /// Appends <paramref name="token"/> to the stream and broadcasts it. Pass <paramref name="expectedSeq"/>
-    /// (the producer's own count) to make a retry after a Redis timeout safe: a token already appended
-    /// is not appended again.
+    /// Appends <paramref name="token"/> to the stream and publishes it to the thread's subscribers. Pass
+    /// <paramref name="expectedSeq"/> (the producer's own count) to make a retry after a Redis timeout
+    /// safe: a token already appended is not appended again.
     /// </summary>
     /// <exception cref="StreamEndedException">The stream has ended.</exception>
     /// <exception cref="StreamRewoundException">
@@ -38,16 +38,63 @@ public sealed partial class StreamingService(
     public async Task<TokenEvent> StreamTokenAsync(
         StreamRef stream, string runId, string token, long? expectedSeq = null, CancellationToken cancellationToken = default)
     {
+        var (code, seq, epoch, emittedAt, result) = await AppendAsync(stream, runId, [token], expectedSeq ?? 0, cancellationToken);
+        // The seq was written before — by this producer's timed-out call, or by another worker that
+        // took the job over: what clients were sent (by the script) is what the log holds.
+        return code == StreamScripts.AlreadyAppended && result.Length >= 5
+            ? new TokenEvent(stream.ThreadId, runId, stream.StreamId, seq, (string?)result[3] ?? string.Empty, (double)result[4], epoch)
+            : new TokenEvent(stream.ThreadId, runId, stream.StreamId, seq, token, emittedAt, epoch);
+    }
+
+    /// <summary>
+    /// Appends <paramref name="tokens"/> (those that queued while the previous call was in flight) as
+    /// seqs <paramref name="firstSeq"/>, <paramref name="firstSeq"/> + 1, … in one atomic step — one
+    /// Redis call, contiguous seqs — and publishes each as its own <c>agent.thread.token</c>. Safe to
+    /// retry: tokens already appended are not appended again.
+    /// </summary>
+    /// <returns>The seq of the last token.</returns>
+    /// <exception cref="StreamEndedException">The stream has ended.</exception>
+    /// <exception cref="StreamRewoundException">Redis holds less than <paramref name="firstSeq"/> − 1 tokens (see <see cref="StreamTokenAsync"/>).</exception>
+    public async Task<long> StreamTokensAsync(
+        StreamRef stream, string runId, IReadOnlyList<string> tokens, long firstSeq, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(tokens.Count);
+        ArgumentOutOfRangeException.ThrowIfLessThan(firstSeq, 1);
+        var (code, seq, _, _, _) = await AppendAsync(stream, runId, tokens, firstSeq, cancellationToken);
+        return code == StreamScripts.AlreadyAppended ? firstSeq + tokens.Count - 1 : seq;
+    }
+
+    private async Task<(long Code, long Seq, string? Epoch, double EmittedAt, RedisResult[] Result)> AppendAsync(
+        StreamRef stream, string runId, IReadOnlyList<string> tokens, long expectedSeq, CancellationToken cancellationToken)
+    {
         cancellationToken.ThrowIfCancellationRequested();
         var now = time.GetUtcNow();
         var emittedAt = UnixTime.Milliseconds(now);
+        var arguments = new RedisValue[9 + tokens.Count];
+        arguments[0] = emittedAt;
+        arguments[1] = options.Value.LogMaxLength;
+        arguments[2] = stream.Key;
+        arguments[3] = runId;
+        arguments[4] = stream.StreamId;
+        arguments[5] = UnixTime.WholeMilliseconds(now);
+        arguments[6] = expectedSeq;
         // A new epoch is needed only by a stream's first token (or one whose meta Redis lost): the
-        // producer's own count says which, so the other tokens carry no candidate, and the rare one
-        // that finds the meta gone is asked for again with one.
-        var result = await AppendAsync(stream, runId, token, emittedAt, now, expectedSeq, expectedSeq is null or 1 ? StreamEpochs.New() : string.Empty);
+        // producer's own count says which, so the other calls carry no candidate, and the rare one
+        // that finds the meta gone is asked again with one.
+        arguments[7] = expectedSeq is 0 or 1 ? StreamEpochs.New() : string.Empty;
+        arguments[8] = Channels.ThreadFeedName(stream.ThreadId);
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            arguments[9 + i] = tokens[i];
+        }
+
+        var database = redis.GetDatabase();
+        var keys = StreamKeys(stream);
+        var result = (RedisResult[])(await database.ScriptEvaluateAsync(StreamScripts.AppendTokens, keys, arguments))!;
         if ((long)result[0] == StreamScripts.EpochNeeded)
         {
-            result = await AppendAsync(stream, runId, token, emittedAt, now, expectedSeq, StreamEpochs.New());
+            arguments[7] = StreamEpochs.New();
+            result = (RedisResult[])(await database.ScriptEvaluateAsync(StreamScripts.AppendTokens, keys, arguments))!;
         }
 
         var (code, seq, epoch) = ((long)result[0], (long)result[1], EpochOf(result[2]));
@@ -56,32 +103,15 @@ public sealed partial class StreamingService(
             case StreamScripts.StreamEnded:
                 throw new StreamEndedException(stream);
             case StreamScripts.SequenceGap:
-                Log.StreamRewound(logger, stream.Key, seq, expectedSeq ?? 0);
-                throw new StreamRewoundException(stream, seq, expectedSeq ?? 0);
+                Log.StreamRewound(logger, stream.Key, seq, expectedSeq);
+                throw new StreamRewoundException(stream, seq, expectedSeq);
+            case StreamScripts.Appended:
+                metrics.TokensEmitted((long)result[3]);
+                break;
         }
 
-        if (code == StreamScripts.AlreadyAppended)
-        {
-            // The seq was written before — by this producer's timed-out call, or by another worker that
-            // took the job over. What clients were sent (by the script) is what the log holds.
-            return result.Length < 5
-                ? new TokenEvent(stream.ThreadId, runId, stream.StreamId, seq, token, emittedAt, epoch)
-                : new TokenEvent(stream.ThreadId, runId, stream.StreamId, seq, (string?)result[3] ?? string.Empty, (double)result[4], epoch);
-        }
-
-        metrics.TokenEmitted();
-        return new TokenEvent(stream.ThreadId, runId, stream.StreamId, seq, token, emittedAt, epoch);
+        return (code, seq, epoch, emittedAt, result);
     }
-
-    private async Task<RedisResult[]> AppendAsync(
-        StreamRef stream, string runId, string token, double emittedAt, DateTimeOffset now, long? expectedSeq, string candidateEpoch) =>
-        (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
-            StreamScripts.AppendToken,
-            StreamKeys(stream),
-            [
-                token, emittedAt, options.Value.LogMaxLength, stream.Key, runId, stream.StreamId, UnixTime.WholeMilliseconds(now),
-                expectedSeq ?? 0, candidateEpoch, Channels.ThreadFeedName(stream.ThreadId),
-            ]))!;
 
     public Task<StreamEndedEvent> CompleteAsync(StreamRef stream, string runId, CancellationToken cancellationToken = default) =>
         EndAsync(stream, runId, StreamStatuses.Completed, reason: null, cancellationToken);

@@ -46,7 +46,7 @@ public sealed class StreamingMetrics
         _hubConnections = meter.CreateUpDownCounter<long>(HubConnectionsName, "{connection}", "SignalR connections open on this API instance");
     }
 
-    public void TokenEmitted() => _tokensEmitted.Add(1);
+    public void TokensEmitted(long count) => _tokensEmitted.Add(count);
 
     public void StreamEnded(string status) => _streamsEnded.Add(1, new KeyValuePair<string, object?>("status", status));
 

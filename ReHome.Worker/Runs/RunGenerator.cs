@@ -48,19 +48,31 @@ internal sealed class RunGenerator(
 
         // Every piece of this attempt's reply, for writing it again after Redis lost some of it.
         var reply = new List<string>();
+        var group = new List<string>(MaxTokensPerWrite);
         try
         {
-            await foreach (var text in channel.Reader.ReadAllAsync(cancellationToken))
+            while (await channel.Reader.WaitToReadAsync(cancellationToken))
             {
-                reply.Add(text);
-                if (reply.Count <= written)
+                // What queued while the previous write was in flight goes in one write (group commit):
+                // a slow Redis call makes the next one carry more, not wait longer.
+                group.Clear();
+                while (group.Count < MaxTokensPerWrite && channel.Reader.TryRead(out var text))
+                {
+                    reply.Add(text);
+                    if (reply.Count > written)
+                    {
+                        group.Add(text);
+                    }
+                }
+
+                if (group.Count == 0)
                 {
                     continue;
                 }
 
                 try
                 {
-                    await WriteAsync(run, lease, reply.Count, text, cancellationToken);
+                    await WriteAsync(run, lease, reply.Count - group.Count + 1, group, cancellationToken);
                 }
                 catch (StreamRewoundException)
                 {
@@ -70,9 +82,9 @@ internal sealed class RunGenerator(
                     }
 
                     await RestartAsync(run, cancellationToken);
-                    for (var seq = 1; seq <= reply.Count; seq++)
+                    for (var offset = 0; offset < reply.Count; offset += MaxTokensPerWrite)
                     {
-                        await WriteAsync(run, lease, seq, reply[seq - 1], cancellationToken);
+                        await WriteAsync(run, lease, offset + 1, reply.GetRange(offset, Math.Min(MaxTokensPerWrite, reply.Count - offset)), cancellationToken);
                     }
                 }
             }
@@ -89,13 +101,20 @@ internal sealed class RunGenerator(
         return Math.Max(reply.Count, written);
     }
 
+    /// <summary>
+    /// The most tokens one write carries: a backlog (after an outage, or a provider faster than Redis)
+    /// goes in several calls, so none holds Redis long.
+    /// </summary>
+    private const int MaxTokensPerWrite = 64;
+
     /// <summary>The offline provider gives the same reply to the same input every time; a model samples.</summary>
     private bool RepeatsItsReply => options.Value.Provider == AgentProvider.Offline;
 
-    private async Task WriteAsync(AgentRun run, JobLease lease, long seq, string text, CancellationToken cancellationToken)
+    /// <summary>Writes <paramref name="tokens"/> as seqs <paramref name="firstSeq"/>, … — again and again while Redis is away.</summary>
+    private async Task WriteAsync(AgentRun run, JobLease lease, long firstSeq, List<string> tokens, CancellationToken cancellationToken)
     {
         await lease.WaitUntilHeldAsync(cancellationToken);
-        await patience.ExecuteAsync(token => streaming.StreamTokenAsync(run.Stream, run.Id, text, expectedSeq: seq, token), cancellationToken);
+        await patience.ExecuteAsync(token => streaming.StreamTokensAsync(run.Stream, run.Id, tokens, firstSeq, token), cancellationToken);
     }
 
     private ValueTask<string> RestartAsync(AgentRun run, CancellationToken cancellationToken) =>
