@@ -52,7 +52,8 @@ internal static class IdentityProviderBearer
         };
         jwt.Events = new JwtBearerEvents
         {
-            OnMessageReceived = HubAccessToken.FromQuery,
+            // A token issued with ReHome's own keys (Auth:Issuer) is left to SigningKeyBearer.
+            OnMessageReceived = context => HubAccessToken.Read(context, issuer => issuer != auth.Issuer),
             OnTokenValidated = context =>
             {
                 if (!UserIds.TryAssign(context.Principal!, auth.UserIdClaim))

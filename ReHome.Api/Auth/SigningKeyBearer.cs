@@ -30,7 +30,8 @@ internal static class SigningKeyBearer
         };
         jwt.Events = new JwtBearerEvents
         {
-            OnMessageReceived = HubAccessToken.FromQuery,
+            // A token of another issuer (an identity provider's) is left to its own scheme.
+            OnMessageReceived = context => HubAccessToken.Read(context, issuer => issuer is null || issuer == auth.Issuer),
             OnTokenValidated = context =>
             {
                 if (!UserIds.TryAssign(context.Principal!, UserIds.SubjectClaim))
