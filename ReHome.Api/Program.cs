@@ -15,7 +15,7 @@ builder.AddServiceDefaults();
 // Redis, SignalR on the Redis backplane, streams, threads and the per-thread limit.
 builder.AddReHomeStreaming();
 
-// JWT bearer auth for REST and the hub; signing keys validated at start.
+// JWT bearer auth for REST and the hub: ReHome's signing keys and an identity provider (Auth:Authority), validated at start.
 builder.AddReHomeAuthentication();
 
 // JSON, problem details, CORS.

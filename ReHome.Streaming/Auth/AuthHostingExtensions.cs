@@ -8,8 +8,8 @@ namespace ReHome.Streaming.Auth;
 public static class AuthHostingExtensions
 {
     /// <summary>
-    /// The signing keys (validated at start: the process stops with a message saying what to set)
-    /// and the token issuer built on them.
+    /// The signing keys and the identity provider's settings (validated at start: the process stops
+    /// with a message saying what to set) and the token issuer built on the keys.
     /// </summary>
     public static TBuilder AddReHomeSigningKeys<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -20,6 +20,7 @@ public static class AuthHostingExtensions
             .PostConfigure(options => options.DevTokens.Enabled ??= builder.Environment.IsDevelopment())
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        services.AddSingleton<IValidateOptions<AuthOptions>, IdentityProviderOptionsValidator>();
         services.AddSingleton<SigningKeyRing>();
         services.AddSingleton<AccessTokenIssuer>();
         return builder;

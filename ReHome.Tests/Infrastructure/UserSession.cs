@@ -41,6 +41,9 @@ public sealed class UserSession : IDisposable
         return new UserSession(apiBase, userId, body.RootElement.GetProperty("accessToken").GetString()!);
     }
 
+    /// <summary>A user whose token came from elsewhere (an identity provider).</summary>
+    public static UserSession WithToken(Uri apiBase, string userId, string accessToken) => new(apiBase, userId, accessToken);
+
     /// <summary>The same user, talking to another API replica.</summary>
     public UserSession At(Uri otherApiBase) => new(otherApiBase, UserId, AccessToken);
 
