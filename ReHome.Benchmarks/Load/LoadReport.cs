@@ -3,7 +3,7 @@ using System.Globalization;
 namespace ReHome.Benchmarks.Load;
 
 /// <summary>
-/// The one table: a row per (shape, stack) — each ramp step briefly, then the ramp's knee — and a
+/// The one table: a row per (shape, stack) — each ramp step (CPU and RSS per process: the worker's RSS across a ramp is a goal), then the ramp's knee — and a
 /// ReHome ÷ peer row under each pair; a ramp step marked ✗ missed the goal (its ramp stopped there). Ratios &lt; 1 are ReHome lower (better for latency and CPU, worse for throughput).
 /// </summary>
 internal static class LoadReport
@@ -33,7 +33,7 @@ internal static class LoadReport
 
             foreach (var step in ofShape)
             {
-                rows.Add(Row($"{shape.Name}@{step.Rate}{(step.MeetsGoal(p99LimitMs) ? string.Empty : " ✗")}", step, brief: true));
+                rows.Add(Row($"{shape.Name}@{step.Rate}{(step.MeetsGoal(p99LimitMs) ? string.Empty : " ✗")}", step));
             }
 
             var knees = ofShape.GroupBy(step => step.Stack)
@@ -50,7 +50,7 @@ internal static class LoadReport
         ramp.TakeWhile(step => step.MeetsGoal(p99LimitMs)).LastOrDefault();
 
     public static string Line(StepResult step) =>
-        string.Join("  ", Headers.Skip(1).Zip(Row(step.Shape, step, brief: false).Skip(1), (header, cell) => $"{header}: {cell}"))
+        string.Join("  ", Headers.Skip(1).Zip(Row(step.Shape, step).Skip(1), (header, cell) => $"{header}: {cell}"))
         + (step.Error is null ? string.Empty : $"  error: {step.Error}");
 
     private static void AddPair(List<IReadOnlyList<string>> rows, string label, IReadOnlyList<StepResult> pair)
@@ -59,7 +59,7 @@ internal static class LoadReport
         var peer = pair.FirstOrDefault(step => step.Stack == LoadOptions.SocketIo);
         foreach (var step in pair)
         {
-            rows.Add(Row(label, step, brief: false));
+            rows.Add(Row(label, step));
         }
 
         if (rehome is not null && peer is not null)
@@ -68,7 +68,7 @@ internal static class LoadReport
         }
     }
 
-    private static IReadOnlyList<string> Row(string label, StepResult step, bool brief)
+    private static IReadOnlyList<string> Row(string label, StepResult step)
     {
         if (step.Error is not null)
         {
@@ -81,8 +81,8 @@ internal static class LoadReport
             label, step.Stack, Integer(step.Rate), Integer(step.Connections),
             Number(latency.P50, 1), Number(latency.P95, 1), Number(latency.P99, 1), Number(latency.Max, 1),
             Integer(step.DeliveriesPerSecond), Integer(step.Lost), Integer(step.Duplicated), Floor(step.ProducerOnSchedule * 100),
-            brief ? Number(step.ServerCpu, 0) : string.Join('/', step.Cpu.Select(value => Number(value, 0))),
-            brief ? Number(step.PeakRssMiB.Sum(), 0) : string.Join('/', step.PeakRssMiB.Select(value => Number(value, 0))),
+            string.Join('/', step.Cpu.Select(value => Number(value, 0))),
+            string.Join('/', step.PeakRssMiB.Select(value => Number(value, 0))),
             Number(step.CpuPer1kDeliveries, 2), Number(step.OtherCpuPercent, 0),
         ];
     }
