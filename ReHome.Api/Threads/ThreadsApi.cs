@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using ReHome.Api.Http;
@@ -22,13 +21,29 @@ internal sealed record ThreadResponse(
     public static ThreadResponse From(AgentThread thread, IReadOnlyList<RunView>? runs) => new(thread.Id, thread.Title, thread.CreatedAt, runs);
 }
 
+/// <summary>A thread as a listing shows it: without its runs.</summary>
+internal sealed record ThreadSummary(string Id, string? Title, DateTimeOffset CreatedAt);
+
+/// <summary>
+/// A page of the caller's threads, newest first; with <see cref="HasMore"/>, <see cref="NextCursor"/>
+/// passed as <c>before</c> reads the older ones.
+/// </summary>
+internal sealed record ThreadListResponse(IReadOnlyList<ThreadSummary> Threads, bool HasMore, string? NextCursor);
+
 internal static class ThreadsApi
 {
+    public const int DefaultListLimit = 50;
+    public const int MaxListLimit = 500;
+
     public static IEndpointRouteBuilder MapThreadsApi(this IEndpointRouteBuilder routes)
     {
         routes.MapPost("/api/threads", CreateAsync)
             .RequireAuthorization()
             .AddEndpointFilter<ThreadCreationLimitFilter>()
+            .WithTags("Threads");
+
+        routes.MapGet("/api/threads", ListAsync)
+            .RequireAuthorization()
             .WithTags("Threads");
 
         routes.MapThreadGroup("Threads").MapGet("/", GetAsync);
@@ -48,25 +63,37 @@ internal static class ThreadsApi
         return TypedResults.Created($"/api/threads/{thread.Id}", ThreadResponse.From(thread, runs: []));
     }
 
+    /// <summary>The caller's threads, newest first: the newest <c>limit</c>, or those created before the cursor <c>before</c>.</summary>
+    private static async Task<Results<Ok<ThreadListResponse>, ValidationProblem>> ListAsync(
+        string? limit, string? before, HttpContext context, ThreadIndex threads)
+    {
+        if (PageQuery.TryReadLimit(limit, "limit", DefaultListLimit, MaxListLimit, out var pageSize) is { } badLimit)
+        {
+            return badLimit;
+        }
+
+        if (PageQuery.TryReadCursor(before, "before", "nextCursor", out var cursor) is { } badCursor)
+        {
+            return badCursor;
+        }
+
+        var page = await threads.ListPageAsync(UserIds.Of(context.User)!, cursor, pageSize);
+        var summaries = page.Items.Select(thread => new ThreadSummary(thread.Id, thread.Title, thread.CreatedAt)).ToArray();
+        return TypedResults.Ok(new ThreadListResponse(summaries, page.HasMore, page.Next?.ToString()));
+    }
+
     /// <summary>The thread with a page of its runs: the newest <c>runsLimit</c>, or those before <c>runsBefore</c>.</summary>
     private static async Task<Results<Ok<ThreadResponse>, ValidationProblem>> GetAsync(
         string? runsLimit, string? runsBefore, HttpContext context, RunIndex runs, StreamLog streams, IOptions<ThreadOptions> options)
     {
-        var limit = options.Value.RunsPageSize;
-        if (runsLimit is not null && (!int.TryParse(runsLimit, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > ThreadOptions.MaxRunsPageSize))
+        if (PageQuery.TryReadLimit(runsLimit, "runsLimit", options.Value.RunsPageSize, ThreadOptions.MaxRunsPageSize, out var limit) is { } badLimit)
         {
-            return ApiProblems.Invalid("runsLimit", $"must be a whole number from 1 to {ThreadOptions.MaxRunsPageSize}");
+            return badLimit;
         }
 
-        RunsCursor? before = null;
-        if (runsBefore is not null)
+        if (PageQuery.TryReadCursor(runsBefore, "runsBefore", "nextRunsCursor", out var before) is { } badCursor)
         {
-            if (!RunsCursor.TryParse(runsBefore, out var cursor))
-            {
-                return ApiProblems.Invalid("runsBefore", "must be a nextRunsCursor this API returned");
-            }
-
-            before = cursor;
+            return badCursor;
         }
 
         var thread = ThreadAccessFilter.Current(context);
