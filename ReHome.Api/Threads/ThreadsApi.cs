@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using ReHome.Api.ApiDocs;
 using ReHome.Api.Http;
 using ReHome.Streaming.Auth;
 using ReHome.Streaming.Contracts;
@@ -12,8 +13,8 @@ namespace ReHome.Api.Threads;
 internal sealed record CreateThreadRequest(string? Title);
 
 /// <summary>
-/// A thread. <see cref="Runs"/> holds the newest runs (at most <c>runsLimit</c>), oldest first; with
-/// <see cref="HasMoreRuns"/>, <see cref="NextRunsCursor"/> passed as <c>runsBefore</c> reads the older ones.
+/// A thread. <c>runs</c> holds the newest runs (at most <c>runsLimit</c>), oldest first; with
+/// <c>hasMoreRuns</c>, <c>nextRunsCursor</c> passed as <c>runsBefore</c> reads the older ones.
 /// </summary>
 internal sealed record ThreadResponse(
     string Id, string? Title, DateTimeOffset CreatedAt, IReadOnlyList<RunView>? Runs, bool HasMoreRuns = false, string? NextRunsCursor = null)
@@ -25,7 +26,7 @@ internal sealed record ThreadResponse(
 internal sealed record ThreadSummary(string Id, string? Title, DateTimeOffset CreatedAt);
 
 /// <summary>
-/// A page of the caller's threads, newest first; with <see cref="HasMore"/>, <see cref="NextCursor"/>
+/// A page of the caller's threads, newest first; with <c>hasMore</c>, <c>nextCursor</c>
 /// passed as <c>before</c> reads the older ones.
 /// </summary>
 internal sealed record ThreadListResponse(IReadOnlyList<ThreadSummary> Threads, bool HasMore, string? NextCursor);
@@ -40,13 +41,26 @@ internal static class ThreadsApi
         routes.MapPost("/api/threads", CreateAsync)
             .RequireAuthorization()
             .AddEndpointFilter<ThreadCreationLimitFilter>()
-            .WithTags("Threads");
+            .WithTags("Threads")
+            .WithName("CreateThread")
+            .WithSummary("Create a thread")
+            .WithDescription("A new thread owned by the caller, with no runs. Over Threads:MaxCreatedPerUser per Threads:CreationWindow: 429 with Retry-After.")
+            .ProducesAuthProblems()
+            .ProducesBodyProblems()
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         routes.MapGet("/api/threads", ListAsync)
             .RequireAuthorization()
-            .WithTags("Threads");
+            .WithTags("Threads")
+            .WithName("ListThreads")
+            .WithSummary("List the caller's threads")
+            .WithDescription($"The caller's threads, newest first, at most limit (1 to {MaxListLimit}, default {DefaultListLimit}). While hasMore, nextCursor passed as before reads the next older page.")
+            .ProducesAuthProblems();
 
-        routes.MapThreadGroup("Threads").MapGet("/", GetAsync);
+        routes.MapThreadGroup("Threads").MapGet("/", GetAsync)
+            .WithName("GetThread")
+            .WithSummary("Get a thread with a page of its runs")
+            .WithDescription($"The thread and its newest runs, at most runsLimit (1 to {ThreadOptions.MaxRunsPageSize}, default Threads:RunsPageSize), oldest first within the page. While hasMoreRuns, nextRunsCursor passed as runsBefore reads the next older page. A thread that does not exist and one of another user both answer 404.");
         return routes;
     }
 
