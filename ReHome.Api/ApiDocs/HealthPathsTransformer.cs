@@ -19,16 +19,18 @@ internal sealed class HealthPathsTransformer : IOpenApiDocumentTransformer
             "GetHealth",
             "Health of the api and its dependencies",
             "200 while healthy (status ok) or degraded (status degraded, an alert is over its threshold); 503 (status down) when a dependency such as Redis is down. In Development the body also carries each check with its reason.",
-            document);
+            document,
+            canBeDown: true);
         document.Paths[ServiceDefaultsExtensions.AlivenessEndpointPath] = PathOf(
             "GetAlive",
             "Liveness of the process",
             "200 while the process runs.",
-            document);
+            document,
+            canBeDown: false);
         return Task.CompletedTask;
     }
 
-    private static OpenApiPathItem PathOf(string operationId, string summary, string description, OpenApiDocument document)
+    private static OpenApiPathItem PathOf(string operationId, string summary, string description, OpenApiDocument document, bool canBeDown)
     {
         var operation = new OpenApiOperation
         {
@@ -41,7 +43,7 @@ internal sealed class HealthPathsTransformer : IOpenApiDocumentTransformer
                 ["200"] = Response("ok or degraded", ["ok", "degraded"]),
             },
         };
-        if (operationId == "GetHealth")
+        if (canBeDown)
         {
             operation.Responses["503"] = Response("down", ["down"]);
         }
