@@ -1,3 +1,4 @@
+using ReHome.Api.ApiDocs;
 using ReHome.Api.Auth;
 using ReHome.Api.Http;
 using ReHome.Api.Runs;
@@ -21,6 +22,9 @@ builder.AddReHomeAuthentication();
 // JSON, problem details, CORS.
 builder.AddReHomeHttp();
 
+// The OpenAPI document of the REST routes, and its browsable reference in Development.
+builder.AddReHomeApiDocs();
+
 // The browser client at /js/rehome-client.js, and the live thread page at / (WebClient:Enabled).
 builder.AddReHomeWebClient();
 
@@ -33,6 +37,9 @@ app.UseAuthorization();
 
 // /health and /alive.
 app.MapDefaultEndpoints();
+
+// /openapi/v1.json, and /scalar in Development.
+app.MapReHomeApiDocs();
 
 // REST.
 app.MapDevTokenApi();

@@ -57,6 +57,7 @@ public static class StreamingHostingExtensions
         services.AddSingleton<StreamingService>();
         services.AddSingleton<StreamLog>();
         services.AddSingleton<ThreadStore>();
+        services.AddSingleton<ThreadIndex>();
         services.AddSingleton<ThreadActionLimiter>();
         services.AddSingleton<RunCancellation>();
         services.AddSingleton<RunStore>();

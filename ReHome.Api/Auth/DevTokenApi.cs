@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using ReHome.Api.ApiDocs;
 using ReHome.Streaming;
 using ReHome.Streaming.Auth;
 
@@ -19,7 +20,13 @@ internal static class DevTokenApi
     {
         if (routes.ServiceProvider.GetRequiredService<IOptions<AuthOptions>>().Value.DevTokens.Enabled is true)
         {
-            routes.MapPost("/api/dev/token", IssueToken).AllowAnonymous().WithTags("Development");
+            routes.MapPost("/api/dev/token", IssueToken)
+                .AllowAnonymous()
+                .WithTags("Development")
+                .WithName("IssueDevToken")
+                .WithSummary("Issue a development token")
+                .WithDescription("A bearer token for any user id, for local development and tests. Mapped only while Auth:DevTokens:Enabled (by default in Development); otherwise 404.")
+                .ProducesBodyProblems();
         }
 
         return routes;

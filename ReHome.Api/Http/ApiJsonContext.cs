@@ -12,5 +12,6 @@ namespace ReHome.Api.Http;
 [JsonSerializable(typeof(DevTokenResponse))]
 [JsonSerializable(typeof(CreateThreadRequest))]
 [JsonSerializable(typeof(ThreadResponse))]
+[JsonSerializable(typeof(ThreadListResponse))]
 [JsonSerializable(typeof(CreateRunRequest))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

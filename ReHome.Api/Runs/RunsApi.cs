@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using ReHome.Api.ApiDocs;
 using ReHome.Api.Http;
 using ReHome.Api.Threads;
 using ReHome.Streaming;
@@ -17,9 +18,20 @@ internal static class RunsApi
     public static IEndpointRouteBuilder MapRunsApi(this IEndpointRouteBuilder routes)
     {
         var runs = routes.MapThreadGroup("Runs").MapGroup("/runs");
-        runs.MapPost("/", CreateAsync);
-        runs.MapGet("/{runId}", GetAsync);
-        runs.MapPost("/{runId}/cancel", CancelAsync);
+        runs.MapPost("/", CreateAsync)
+            .WithName("CreateRun")
+            .WithSummary("Queue a run")
+            .WithDescription("Validates and queues a run (status queued); its tokens stream on the hub. 409 when streamId is already used in the thread; nothing is queued on any 4xx.")
+            .ProducesBodyProblems()
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        runs.MapGet("/{runId}", GetAsync)
+            .WithName("GetRun")
+            .WithSummary("Get a run")
+            .WithDescription("The run as it stands, with the last seq of its stream. A run of another thread is a 404.");
+        runs.MapPost("/{runId}/cancel", CancelAsync)
+            .WithName("CancelRun")
+            .WithSummary("Stop a run")
+            .WithDescription("The user's stop: a queued run is cancelled at once, a running one within a second (its stream ends cancelled).");
         return routes;
     }
 

@@ -14,7 +14,10 @@ internal static class StreamsApi
 
     public static IEndpointRouteBuilder MapStreamsApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapThreadGroup("Streams").MapGet("/streams/{streamId}/tokens", GetTokensAsync);
+        routes.MapThreadGroup("Streams").MapGet("/streams/{streamId}/tokens", GetTokensAsync)
+            .WithName("GetStreamTokens")
+            .WithSummary("Read a stream's tokens (the REST replay)")
+            .WithDescription($"Tokens with seq greater than after (0 to 9223372036854775807), in order, at most limit (1 to {MaxLimit}, default {DefaultLimit}), with the stream's status, last seq and epoch.");
         return routes;
     }
 

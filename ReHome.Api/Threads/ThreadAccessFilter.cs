@@ -1,3 +1,4 @@
+using ReHome.Api.ApiDocs;
 using ReHome.Api.Http;
 using ReHome.Streaming;
 using ReHome.Streaming.Auth;
@@ -45,10 +46,17 @@ internal sealed class ThreadAccessFilter(ThreadStore threads, ThreadActionLimite
 
 internal static class ThreadRoutes
 {
-    /// <summary>The authorised, owner-checked, rate-limited route group of one thread.</summary>
+    /// <summary>
+    /// The authorised, owner-checked, rate-limited route group of one thread, with the answers of
+    /// <see cref="ThreadAccessFilter"/> declared for the OpenAPI document: 400, 401/403, 404, 429.
+    /// </summary>
     public static RouteGroupBuilder MapThreadGroup(this IEndpointRouteBuilder routes, string tag) =>
         routes.MapGroup("/api/threads/{threadId}")
             .RequireAuthorization()
             .AddEndpointFilter<ThreadAccessFilter>()
-            .WithTags(tag);
+            .WithTags(tag)
+            .ProducesValidationProblem()
+            .ProducesAuthProblems()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 }

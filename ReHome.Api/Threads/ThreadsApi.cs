@@ -1,6 +1,6 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using ReHome.Api.ApiDocs;
 using ReHome.Api.Http;
 using ReHome.Streaming.Auth;
 using ReHome.Streaming.Contracts;
@@ -13,8 +13,8 @@ namespace ReHome.Api.Threads;
 internal sealed record CreateThreadRequest(string? Title);
 
 /// <summary>
-/// A thread. <see cref="Runs"/> holds the newest runs (at most <c>runsLimit</c>), oldest first; with
-/// <see cref="HasMoreRuns"/>, <see cref="NextRunsCursor"/> passed as <c>runsBefore</c> reads the older ones.
+/// A thread. <c>runs</c> holds the newest runs (at most <c>runsLimit</c>), oldest first; with
+/// <c>hasMoreRuns</c>, <c>nextRunsCursor</c> passed as <c>runsBefore</c> reads the older ones.
 /// </summary>
 internal sealed record ThreadResponse(
     string Id, string? Title, DateTimeOffset CreatedAt, IReadOnlyList<RunView>? Runs, bool HasMoreRuns = false, string? NextRunsCursor = null)
@@ -22,16 +22,45 @@ internal sealed record ThreadResponse(
     public static ThreadResponse From(AgentThread thread, IReadOnlyList<RunView>? runs) => new(thread.Id, thread.Title, thread.CreatedAt, runs);
 }
 
+/// <summary>A thread as a listing shows it: without its runs.</summary>
+internal sealed record ThreadSummary(string Id, string? Title, DateTimeOffset CreatedAt);
+
+/// <summary>
+/// A page of the caller's threads, newest first; with <c>hasMore</c>, <c>nextCursor</c>
+/// passed as <c>before</c> reads the older ones.
+/// </summary>
+internal sealed record ThreadListResponse(IReadOnlyList<ThreadSummary> Threads, bool HasMore, string? NextCursor);
+
 internal static class ThreadsApi
 {
+    public const int DefaultListLimit = 50;
+    public const int MaxListLimit = 500;
+
     public static IEndpointRouteBuilder MapThreadsApi(this IEndpointRouteBuilder routes)
     {
         routes.MapPost("/api/threads", CreateAsync)
             .RequireAuthorization()
             .AddEndpointFilter<ThreadCreationLimitFilter>()
-            .WithTags("Threads");
+            .WithTags("Threads")
+            .WithName("CreateThread")
+            .WithSummary("Create a thread")
+            .WithDescription("A new thread owned by the caller, with no runs. Over Threads:MaxCreatedPerUser per Threads:CreationWindow: 429 with Retry-After.")
+            .ProducesAuthProblems()
+            .ProducesBodyProblems()
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
-        routes.MapThreadGroup("Threads").MapGet("/", GetAsync);
+        routes.MapGet("/api/threads", ListAsync)
+            .RequireAuthorization()
+            .WithTags("Threads")
+            .WithName("ListThreads")
+            .WithSummary("List the caller's threads")
+            .WithDescription($"The caller's threads, newest first, at most limit (1 to {MaxListLimit}, default {DefaultListLimit}). While hasMore, nextCursor passed as before reads the next older page.")
+            .ProducesAuthProblems();
+
+        routes.MapThreadGroup("Threads").MapGet("/", GetAsync)
+            .WithName("GetThread")
+            .WithSummary("Get a thread with a page of its runs")
+            .WithDescription($"The thread and its newest runs, at most runsLimit (1 to {ThreadOptions.MaxRunsPageSize}, default Threads:RunsPageSize), oldest first within the page. While hasMoreRuns, nextRunsCursor passed as runsBefore reads the next older page. A thread that does not exist and one of another user both answer 404.");
         return routes;
     }
 
@@ -48,25 +77,37 @@ internal static class ThreadsApi
         return TypedResults.Created($"/api/threads/{thread.Id}", ThreadResponse.From(thread, runs: []));
     }
 
+    /// <summary>The caller's threads, newest first: the newest <c>limit</c>, or those created before the cursor <c>before</c>.</summary>
+    private static async Task<Results<Ok<ThreadListResponse>, ValidationProblem>> ListAsync(
+        string? limit, string? before, HttpContext context, ThreadIndex threads)
+    {
+        if (PageQuery.TryReadLimit(limit, "limit", DefaultListLimit, MaxListLimit, out var pageSize) is { } badLimit)
+        {
+            return badLimit;
+        }
+
+        if (PageQuery.TryReadCursor(before, "before", "nextCursor", out var cursor) is { } badCursor)
+        {
+            return badCursor;
+        }
+
+        var page = await threads.ListPageAsync(UserIds.Of(context.User)!, cursor, pageSize);
+        var summaries = page.Items.Select(thread => new ThreadSummary(thread.Id, thread.Title, thread.CreatedAt)).ToArray();
+        return TypedResults.Ok(new ThreadListResponse(summaries, page.HasMore, page.Next?.ToString()));
+    }
+
     /// <summary>The thread with a page of its runs: the newest <c>runsLimit</c>, or those before <c>runsBefore</c>.</summary>
     private static async Task<Results<Ok<ThreadResponse>, ValidationProblem>> GetAsync(
         string? runsLimit, string? runsBefore, HttpContext context, RunIndex runs, StreamLog streams, IOptions<ThreadOptions> options)
     {
-        var limit = options.Value.RunsPageSize;
-        if (runsLimit is not null && (!int.TryParse(runsLimit, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > ThreadOptions.MaxRunsPageSize))
+        if (PageQuery.TryReadLimit(runsLimit, "runsLimit", options.Value.RunsPageSize, ThreadOptions.MaxRunsPageSize, out var limit) is { } badLimit)
         {
-            return ApiProblems.Invalid("runsLimit", $"must be a whole number from 1 to {ThreadOptions.MaxRunsPageSize}");
+            return badLimit;
         }
 
-        RunsCursor? before = null;
-        if (runsBefore is not null)
+        if (PageQuery.TryReadCursor(runsBefore, "runsBefore", "nextRunsCursor", out var before) is { } badCursor)
         {
-            if (!RunsCursor.TryParse(runsBefore, out var cursor))
-            {
-                return ApiProblems.Invalid("runsBefore", "must be a nextRunsCursor this API returned");
-            }
-
-            before = cursor;
+            return badCursor;
         }
 
         var thread = ThreadAccessFilter.Current(context);

@@ -4,7 +4,7 @@ namespace ReHome.Streaming.Contracts;
 
 /// <summary>
 /// A run as REST returns it and <c>agent.thread.run.updated</c> sends it (CONTRACT.md <c>Run</c>);
-/// status is queued, running, completed, failed or cancelled. <see cref="Version"/> (an addition to
+/// status is queued, running, completed, failed or cancelled. <c>version</c> (an addition to
 /// the contract) grows with every change of state: updates come from the API and from workers and may
 /// arrive out of order, so a client keeps the one with the highest version.
 /// </summary>

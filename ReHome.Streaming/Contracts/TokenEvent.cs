@@ -3,9 +3,9 @@ using MessagePack;
 namespace ReHome.Streaming.Contracts;
 
 /// <summary>
-/// One token of a stream, sent as <c>agent.thread.token</c>. <see cref="Seq"/> starts at 1 and has
-/// no gaps within a stream; <see cref="EmittedAt"/> is Unix time in milliseconds, taken when the
-/// producer handed the token to the streaming service. <see cref="Epoch"/> (an addition to the
+/// One token of a stream, sent as <c>agent.thread.token</c>. <c>seq</c> starts at 1 and has
+/// no gaps within a stream; <c>emittedAt</c> is Unix time in milliseconds, taken when the
+/// producer handed the token to the streaming service. <c>epoch</c> (an addition to the
 /// contract) names the stream's current life: a token is (seq, epoch); when a stream restarts, its
 /// seqs start again at 1 under a new epoch, and a client drops what it showed of the old one.
 /// </summary>

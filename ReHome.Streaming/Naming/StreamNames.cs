@@ -56,6 +56,12 @@ public static class StreamNames
             key.StartsWith(ThreadPrefix, StringComparison.Ordinal) && key.EndsWith(ThreadRunsSuffix, StringComparison.Ordinal)
             && key[ThreadPrefix.Length..^ThreadRunsSuffix.Length] is var threadId && Ids.IsValid(threadId) ? threadId : null;
 
+        /// <summary>
+        /// Thread ids of a user, scored by creation time (<c>GET /api/threads</c>). Written with the thread;
+        /// entries of threads that expired (<c>Runs:Retention</c>) leave it when a listing meets them.
+        /// </summary>
+        public static string UserThreads(string userId) => $"ai:user:{userId}:threads";
+
         /// <summary>Sliding window of the threads a user created recently (the per-user creation limit).</summary>
         public static string UserThreadCreations(string userId) => $"ai:rl:user:{userId}:threads";
 

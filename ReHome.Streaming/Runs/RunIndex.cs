@@ -1,10 +1,11 @@
+using ReHome.Streaming.Paging;
 using StackExchange.Redis;
 using static ReHome.Streaming.Naming.StreamNames;
 
 namespace ReHome.Streaming.Runs;
 
 /// <summary>One page of a thread's runs: up to the page size, oldest first, and where the next (older) page starts.</summary>
-public sealed record RunPage(IReadOnlyList<AgentRun> Runs, RunsCursor? Next)
+public sealed record RunPage(IReadOnlyList<AgentRun> Runs, CreationCursor? Next)
 {
     public bool HasMore => Next is not null;
 }
@@ -20,30 +21,10 @@ public sealed class RunIndex(IConnectionMultiplexer redis)
     private static readonly RedisValue[] ListedFields = ["threadId", "streamId", "priority", "status", "attempts", "createdAt", "error", "version"];
 
     /// <summary>Up to <paramref name="limit"/> runs created before <paramref name="before"/> (the newest when null), returned oldest first.</summary>
-    public async Task<RunPage> ListPageAsync(string threadId, RunsCursor? before, int limit)
+    public async Task<RunPage> ListPageAsync(string threadId, CreationCursor? before, int limit)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        var found = new List<(AgentRun Run, RunsCursor At)>(limit + 1);
-        var position = before;
-        while (found.Count <= limit)
-        {
-            var wanted = limit + 1 - found.Count;
-            var entries = await ReadIdsAsync(threadId, position, wanted);
-            if (entries.Count == 0)
-            {
-                break;
-            }
-
-            found.AddRange(await ReadRunsAsync(threadId, entries));
-            position = entries[^1];
-            if (entries.Count < wanted)
-            {
-                break;
-            }
-        }
-
-        var page = found.Take(limit).ToArray();
-        return new RunPage(page.Reverse().Select(entry => entry.Run).ToArray(), found.Count > limit ? page[^1].At : null);
+        var page = await CreationIndex.ListPageAsync(redis.GetDatabase(), Keys.ThreadRuns(threadId), before, limit, entries => ReadRunsAsync(threadId, entries));
+        return new RunPage(page.Items.Reverse().ToArray(), page.Next);
     }
 
     /// <summary>
@@ -54,10 +35,10 @@ public sealed class RunIndex(IConnectionMultiplexer redis)
     public async Task<int> TrimAsync(string threadId, int batchSize, bool dryRun = false)
     {
         var removed = 0;
-        RunsCursor? position = null;
+        CreationCursor? position = null;
         while (true)
         {
-            var entries = await ReadIdsAsync(threadId, position, batchSize);
+            var entries = await CreationIndex.ReadBeforeAsync(redis.GetDatabase(), Keys.ThreadRuns(threadId), position, batchSize);
             if (entries.Count == 0)
             {
                 return removed;
@@ -72,47 +53,30 @@ public sealed class RunIndex(IConnectionMultiplexer redis)
         }
     }
 
-    /// <summary>Index entries strictly older than <paramref name="before"/> (by creation time, then id), newest first.</summary>
-    private async Task<IReadOnlyList<RunsCursor>> ReadIdsAsync(string threadId, RunsCursor? before, int count)
-    {
-        var database = redis.GetDatabase();
-        var key = Keys.ThreadRuns(threadId);
-        // Runs created in the cursor's millisecond sort by id: skip those at or after the cursor's.
-        var sameMillisecond = before is { } cursor ? await database.SortedSetLengthAsync(key, cursor.CreatedAt, cursor.CreatedAt) : 0;
-        var entries = await database.SortedSetRangeByScoreWithScoresAsync(
-            key, start: double.NegativeInfinity, stop: before?.CreatedAt ?? double.PositiveInfinity,
-            order: Order.Descending, take: count + sameMillisecond);
-        return entries
-            .Select(entry => new RunsCursor((long)entry.Score, (string)entry.Element!))
-            .Where(entry => before is not { } at || entry.CreatedAt < at.CreatedAt || string.CompareOrdinal(entry.RunId, at.RunId) < 0)
-            .Take(count)
-            .ToArray();
-    }
-
     /// <summary>The runs of <paramref name="entries"/> that still exist, in the same order; the others leave the index.</summary>
-    private async Task<IReadOnlyList<(AgentRun Run, RunsCursor At)>> ReadRunsAsync(
-        string threadId, IReadOnlyList<RunsCursor> entries, bool dropExpired = true)
+    private async Task<IReadOnlyList<(AgentRun Item, CreationCursor At)>> ReadRunsAsync(
+        string threadId, IReadOnlyList<CreationCursor> entries, bool dropExpired = true)
     {
         var database = redis.GetDatabase();
         var batch = database.CreateBatch();
-        var reads = entries.Select(entry => batch.HashGetAsync(Keys.Run(entry.RunId), ListedFields)).ToArray();
+        var reads = entries.Select(entry => batch.HashGetAsync(Keys.Run(entry.Id), ListedFields)).ToArray();
         batch.Execute();
 
-        var runs = new List<(AgentRun, RunsCursor)>(entries.Count);
+        var runs = new List<(AgentRun, CreationCursor)>(entries.Count);
         var expired = new List<RedisValue>();
         for (var i = 0; i < entries.Count; i++)
         {
             var values = await reads[i];
             if (values[0].IsNull)
             {
-                expired.Add(entries[i].RunId);
+                expired.Add(entries[i].Id);
                 continue;
             }
 
             var fields = ListedFields.Select((name, index) => (Name: (string)name!, Value: values[index]))
                 .Where(field => !field.Value.IsNull)
                 .ToDictionary(field => field.Name, field => field.Value);
-            runs.Add((RunStore.Read(entries[i].RunId, fields), entries[i]));
+            runs.Add((RunStore.Read(entries[i].Id, fields), entries[i]));
         }
 
         if (dropExpired && expired.Count > 0)

@@ -10,32 +10,39 @@ public sealed class ThreadStore(IConnectionMultiplexer redis, StreamLog streams,
 {
     public const int MaxTitleLength = 200;
 
+    /// <summary>The thread hash's fields that make an <see cref="AgentThread"/>, in the order <see cref="Read"/> takes them.</summary>
+    internal static readonly RedisValue[] ThreadFields = ["ownerId", "title", "createdAt"];
+
+    /// <summary>Creates the thread and adds it to its owner's index (<see cref="ThreadIndex"/>) in one transaction.</summary>
     public async Task<AgentThread> CreateAsync(string ownerId, string? title)
     {
         var thread = new AgentThread(Ids.New("thr"), ownerId, string.IsNullOrWhiteSpace(title) ? null : title, time.GetUtcNow());
-        await redis.GetDatabase().HashSetAsync(Keys.Thread(thread.Id),
+        var createdAt = thread.CreatedAt.ToUnixTimeMilliseconds();
+        var transaction = redis.GetDatabase().CreateTransaction();
+        var written = transaction.HashSetAsync(Keys.Thread(thread.Id),
         [
-            new("ownerId", thread.OwnerId),
-            new("title", thread.Title ?? string.Empty),
-            new("createdAt", thread.CreatedAt.ToUnixTimeMilliseconds()),
+            new(ThreadFields[0], thread.OwnerId),
+            new(ThreadFields[1], thread.Title ?? string.Empty),
+            new(ThreadFields[2], createdAt),
         ]);
+        var indexed = transaction.SortedSetAddAsync(Keys.UserThreads(ownerId), thread.Id, createdAt);
+        await transaction.ExecuteAsync();
+        await Task.WhenAll(written, indexed);
         return thread;
     }
 
-    public async Task<AgentThread?> GetAsync(string threadId)
-    {
-        var fields = await redis.GetDatabase().HashGetAsync(Keys.Thread(threadId), ["ownerId", "title", "createdAt"]);
-        if (fields[0].IsNull)
-        {
-            return null;
-        }
+    public async Task<AgentThread?> GetAsync(string threadId) =>
+        Read(threadId, await redis.GetDatabase().HashGetAsync(Keys.Thread(threadId), ThreadFields));
 
-        return new AgentThread(
-            threadId,
-            fields[0]!,
-            fields[1].IsNullOrEmpty ? null : (string?)fields[1],
-            DateTimeOffset.FromUnixTimeMilliseconds((long)fields[2]));
-    }
+    /// <summary>A thread from its <see cref="ThreadFields"/>; null when it does not exist.</summary>
+    internal static AgentThread? Read(string threadId, RedisValue[] fields) =>
+        fields[0].IsNull
+            ? null
+            : new AgentThread(
+                threadId,
+                fields[0]!,
+                fields[1].IsNullOrEmpty ? null : (string?)fields[1],
+                DateTimeOffset.FromUnixTimeMilliseconds((long)fields[2]));
 
     /// <summary>The thread when it exists and belongs to <paramref name="userId"/>; null otherwise — callers answer both the same way.</summary>
     public async Task<AgentThread?> GetOwnedAsync(string threadId, string userId) =>
