@@ -63,5 +63,6 @@ public static class RedisHostingExtensions
         options.AbortOnConnectFail = false;
         options.AllowAdmin = true;
         options.ReconnectRetryPolicy = new ExponentialRetry(deltaBackOffMilliseconds: 250, maxDeltaBackOffMilliseconds: 5_000);
+        options.SocketManager = SocketManager.ThreadPool;
     }
 }
