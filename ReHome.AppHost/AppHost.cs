@@ -9,9 +9,12 @@ var redis = builder.AddReHomeRedis("redis");
 var signingKey = builder.AddSigningKey("auth-signing-key");
 
 var api = builder.AddProject<Projects.ReHome_Api>("api")
+    .WithExternalHttpEndpoints()
     .WithReference(redis).WaitFor(redis)
     .WithSigningKey(signingKey)
-    .WithServiceHealthCheck();
+    .WithServiceHealthCheck()
+    .WithoutDevelopmentCertificate()
+    .WithPublishedReplicas();
 
 builder.AddProject<Projects.ReHome_Worker>("worker")
     .WithReference(redis).WaitFor(redis)
@@ -19,6 +22,8 @@ builder.AddProject<Projects.ReHome_Worker>("worker")
     .WithSigningKey(signingKey)
     .WithAgentSettings(builder)
     .WithServiceHealthCheck()
+    .WithoutDevelopmentCertificate()
+    .WithPublishedReplicas()
     .WithOpsCommands(builder);
 
 builder.Build().Run();

@@ -1,6 +1,6 @@
 namespace ReHome.AppHost.Redis;
 
-/// <summary>How the AppHost provides Redis in run mode (<c>Redis:Mode</c>).</summary>
+/// <summary>How the AppHost provides Redis (<c>Redis:Mode</c>); when publishing only <see cref="External"/> differs from the container.</summary>
 internal enum RedisMode
 {
     /// <summary>The Redis container when a container engine answers, else a local <c>redis-server</c>.</summary>

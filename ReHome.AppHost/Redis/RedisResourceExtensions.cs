@@ -8,8 +8,9 @@ namespace ReHome.AppHost.Redis;
 /// <summary>
 /// Adds the <c>redis</c> resource the way this machine can run it (<c>Redis:Mode</c>): the standard
 /// container where a container engine answers, the machine's <c>redis-server</c> where none does,
-/// or an external Redis. Publishing always declares the container, since deployment targets run
-/// containers, not local executables.
+/// or an external Redis. Publishing declares the standard Redis container (deployment targets run
+/// containers, not local executables) or, with <c>Redis:Mode=external</c>, the connection string of an
+/// existing Redis as a secret parameter (<c>redis</c>) that the deployment asks for.
 /// </summary>
 internal static class RedisResourceExtensions
 {
@@ -17,23 +18,29 @@ internal static class RedisResourceExtensions
 
     public static IResourceBuilder<IResourceWithConnectionString> AddReHomeRedis(this IDistributedApplicationBuilder builder, string name)
     {
+        var section = builder.Configuration.GetSection(SectionName);
         if (builder.ExecutionContext.IsPublishMode)
         {
-            return builder.AddRedis(name).WithDataVolume();
+            return ReadMode(section) == RedisMode.External
+                ? builder.AddConnectionString(name)
+                : builder.AddRedis(name).WithDataVolume();
         }
 
-        var section = builder.Configuration.GetSection(SectionName);
         var serverPath = section["ServerPath"] ?? "redis-server";
 
         return ReadMode(section) switch
         {
-            RedisMode.Container => builder.AddRedis(name).WithDataVolume(),
+            RedisMode.Container => builder.AddRedisContainer(name),
             RedisMode.Local => builder.AddLocalRedis(name, serverPath, section),
             RedisMode.External => builder.AddConnectionString(name),
-            _ when ContainerEngine.Answers(ContainerEngine.Name(builder.Configuration)) => builder.AddRedis(name).WithDataVolume(),
+            _ when ContainerEngine.Answers(ContainerEngine.Name(builder.Configuration)) => builder.AddRedisContainer(name),
             _ => builder.AddLocalRedis(name, serverPath, section),
         };
     }
+
+    /// <summary>The standard container, locally without TLS (like the local redis-server): no development certificate needed.</summary>
+    private static IResourceBuilder<RedisResource> AddRedisContainer(this IDistributedApplicationBuilder builder, string name) =>
+        builder.AddRedis(name).WithDataVolume().WithoutDevelopmentCertificate();
 
     private static RedisMode ReadMode(IConfigurationSection section)
     {
