@@ -1,0 +1,65 @@
+extern alias worker;
+
+using System.Diagnostics;
+using Microsoft.Extensions.Hosting;
+using ReHome.Streaming.Contracts;
+using ReHome.Streaming.Runs;
+using ReHome.Tests.Infrastructure;
+using worker::ReHome.Worker.Telemetry;
+using Tags = ReHome.Streaming.Telemetry.RunTracing.Tags;
+
+namespace ReHome.Tests.Telemetry;
+
+/// <summary>One trace per run: the api's request, the worker's execution of the run, the provider call, the stream's end.</summary>
+public sealed class RunTraceTests(AppFixture fixture)
+{
+    private const string AspNetCoreSource = "Microsoft.AspNetCore";
+    private const string CallerSource = "ReHome.Tests.Caller";
+
+    [Fact]
+    public async Task ARunIsOneTraceFromTheRequestThroughTheWorkersExecutionToTheProviderCall()
+    {
+        // The caller's own span (a browser or gateway that traces): the request continues its trace.
+        using var callerSource = new ActivitySource(CallerSource);
+        using var spans = new TraceRecorder(CallerSource, AspNetCoreSource, ReHomeTelemetry.ActivitySourceName, ReHomeTelemetry.GenAISourceName);
+        await using var lane = WorkerLane.Start(fixture);
+        using var alice = await lane.SignInAsync();
+        var threadId = await alice.CreateThreadAsync();
+        var (connection, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
+        await using var _ = connection;
+        await lane.StartWorkerAsync();
+
+        RunView run;
+        ActivityTraceId traceId;
+        using (var caller = callerSource.StartActivity("caller", ActivityKind.Client)!)
+        {
+            traceId = caller.TraceId;
+            spans.Follow(traceId);
+            run = await alice.CreateRunAsync(threadId, "trace me");
+        }
+
+        await receiver.WaitForRunStatusAsync(run.Id, RunStatuses.Completed, TestTimeouts.Default);
+
+        var requestSpan = await spans.WaitForAsync(
+            span => span.Source.Name == AspNetCoreSource && span.DisplayName.StartsWith("POST ", StringComparison.Ordinal), TestTimeouts.Default, "the api's request span");
+        var execute = await spans.WaitForAsync(
+            span => span.OperationName == RunTrace.ExecuteSpanName, TestTimeouts.Default, "the worker's run execute span");
+        var chat = await spans.WaitForAsync(
+            span => span.Source.Name == ReHomeTelemetry.GenAISourceName, TestTimeouts.Default, "the chat client's gen_ai span");
+
+        Assert.Equal(run.Id, requestSpan.GetTagItem(Tags.RunId));
+        Assert.Equal((traceId, requestSpan.SpanId, ActivityKind.Consumer), (execute.TraceId, execute.ParentSpanId, execute.Kind));
+        Assert.Equal(ReHomeTelemetry.ActivitySourceName, execute.Source.Name);
+        Assert.Equal(
+            (run.Id, threadId, "default", 1, RunStatuses.Completed, 20L),
+            (execute.GetTagItem(Tags.RunId), execute.GetTagItem(Tags.ThreadId), execute.GetTagItem(Tags.Priority),
+             execute.GetTagItem(Tags.Attempt), execute.GetTagItem(Tags.Outcome), execute.GetTagItem(Tags.Tokens)));
+        Assert.IsType<double>(execute.GetTagItem(Tags.FirstTokenMs));
+        Assert.Equal([RunTrace.FirstTokenEvent, RunTrace.StreamEndedEvent], execute.Events.Select(e => e.Name));
+        Assert.Equal(RunStatuses.Completed, execute.Events.Last().Tags.Single(tag => tag.Key == Tags.StreamStatus).Value);
+
+        Assert.Equal((traceId, execute.SpanId), (chat.TraceId, chat.ParentSpanId));
+        Assert.Equal("chat", chat.GetTagItem("gen_ai.operation.name"));
+        Assert.True(chat.StartTimeUtc >= execute.StartTimeUtc && chat.StartTimeUtc + chat.Duration <= execute.StartTimeUtc + execute.Duration);
+    }
+}
