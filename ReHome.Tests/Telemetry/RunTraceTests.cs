@@ -1,7 +1,10 @@
 extern alias worker;
 
+using System.Collections.ObjectModel;
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Trace;
 using ReHome.Streaming.Contracts;
 using ReHome.Streaming.Runs;
 using ReHome.Tests.Infrastructure;
@@ -61,5 +64,57 @@ public sealed class RunTraceTests(AppFixture fixture)
         Assert.Equal((traceId, execute.SpanId), (chat.TraceId, chat.ParentSpanId));
         Assert.Equal("chat", chat.GetTagItem("gen_ai.operation.name"));
         Assert.True(chat.StartTimeUtc >= execute.StartTimeUtc && chat.StartTimeUtc + chat.Duration <= execute.StartTimeUtc + execute.Duration);
+    }
+
+    [Fact]
+    public async Task TheWorkersTracerProviderExportsTheRunsSpanWithTheProviderCallUnderIt()
+    {
+        var exported = new ExportedSpans();
+        await using var lane = WorkerLane.Start(fixture);
+        using var alice = await lane.SignInAsync();
+        var threadId = await alice.CreateThreadAsync();
+        var (connection, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
+        await using var _ = connection;
+        // The worker's own telemetry registration (ServiceDefaults), with an exporter that keeps what it is given.
+        await lane.StartWorkerHostAsync(configure: builder =>
+        {
+            builder.ConfigureOpenTelemetry();
+            builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddInMemoryExporter(exported));
+        });
+
+        var run = await alice.CreateRunAsync(threadId, "export me");
+        await receiver.WaitForRunStatusAsync(run.Id, RunStatuses.Completed, TestTimeouts.Default);
+
+        var execute = await Eventually.MatchesAsync(
+            () => Task.FromResult(exported.Snapshot().FirstOrDefault(span => span.OperationName == RunTrace.ExecuteSpanName && (string?)span.GetTagItem(Tags.RunId) == run.Id)),
+            span => span is not null, TestTimeouts.Default, "the run execute span exported");
+        var chat = await Eventually.MatchesAsync(
+            () => Task.FromResult(exported.Snapshot().FirstOrDefault(span => span.ParentSpanId == execute!.SpanId)),
+            span => span is not null, TestTimeouts.Default, "a span exported under run execute");
+
+        Assert.Equal(RunStatuses.Completed, execute!.GetTagItem(Tags.Outcome));
+        Assert.Equal((ReHomeTelemetry.GenAISourceName, execute.TraceId, "chat"), (chat!.Source.Name, chat.TraceId, chat.GetTagItem("gen_ai.operation.name")));
+    }
+
+    /// <summary>The exporter's collection: it adds as spans end while the test reads.</summary>
+    private sealed class ExportedSpans : Collection<Activity>
+    {
+        private readonly Lock _lock = new();
+
+        public Activity[] Snapshot()
+        {
+            lock (_lock)
+            {
+                return [.. this];
+            }
+        }
+
+        protected override void InsertItem(int index, Activity item)
+        {
+            lock (_lock)
+            {
+                base.InsertItem(index, item);
+            }
+        }
     }
 }
