@@ -31,6 +31,9 @@ public sealed class TraceRecorder : IDisposable
         ActivitySource.AddActivityListener(_listener);
     }
 
+    /// <summary>The spans of the trace that have finished so far.</summary>
+    public IReadOnlyList<Activity> Finished => [.. _finished];
+
     /// <summary>Keeps the spans of this trace from now on.</summary>
     public void Follow(ActivityTraceId traceId) => _traceId = traceId;
 

@@ -22,7 +22,6 @@ public sealed class RunTraceTests(AppFixture fixture)
     [Fact]
     public async Task ARunIsOneTraceFromTheRequestThroughTheWorkersExecutionToTheProviderCall()
     {
-        // The caller's own span (a browser or gateway that traces): the request continues its trace.
         using var callerSource = new ActivitySource(CallerSource);
         using var spans = new TraceRecorder(CallerSource, AspNetCoreSource, ReHomeTelemetry.ActivitySourceName, ReHomeTelemetry.GenAISourceName);
         await using var lane = WorkerLane.Start(fixture);
@@ -32,19 +31,11 @@ public sealed class RunTraceTests(AppFixture fixture)
         await using var _ = connection;
         await lane.StartWorkerAsync();
 
-        RunView run;
-        ActivityTraceId traceId;
-        using (var caller = callerSource.StartActivity("caller", ActivityKind.Client)!)
-        {
-            traceId = caller.TraceId;
-            spans.Follow(traceId);
-            run = await alice.CreateRunAsync(threadId, "trace me");
-        }
-
+        var (run, traceId) = await CreateRunAsCallerAsync(callerSource, spans, alice, threadId);
         await receiver.WaitForRunStatusAsync(run.Id, RunStatuses.Completed, TestTimeouts.Default);
 
         var requestSpan = await spans.WaitForAsync(
-            span => span.Source.Name == AspNetCoreSource && span.DisplayName.StartsWith("POST ", StringComparison.Ordinal), TestTimeouts.Default, "the api's request span");
+            span => span.Source.Name == AspNetCoreSource && span.DisplayName.EndsWith("/runs/", StringComparison.Ordinal), TestTimeouts.Default, "the api's request span");
         var execute = await spans.WaitForAsync(
             span => span.OperationName == RunTrace.ExecuteSpanName, TestTimeouts.Default, "the worker's run execute span");
         var chat = await spans.WaitForAsync(
@@ -94,6 +85,44 @@ public sealed class RunTraceTests(AppFixture fixture)
 
         Assert.Equal(RunStatuses.Completed, execute!.GetTagItem(Tags.Outcome));
         Assert.Equal((ReHomeTelemetry.GenAISourceName, execute.TraceId, "chat"), (chat!.Source.Name, chat.TraceId, chat.GetTagItem("gen_ai.operation.name")));
+    }
+
+    [Fact]
+    public async Task ARunWhoseProviderFailsEveryAttemptIsAnErrorSpanWithEachFailedAttemptAndEachProviderCall()
+    {
+        using var callerSource = new ActivitySource(CallerSource);
+        using var spans = new TraceRecorder(CallerSource, ReHomeTelemetry.ActivitySourceName, ReHomeTelemetry.GenAISourceName);
+        await using var provider = await FakeOpenAIServer.FailingAsync(500);
+        await using var lane = WorkerLane.Start(fixture);
+        using var alice = await lane.SignInAsync();
+        var threadId = await alice.CreateThreadAsync();
+        var (connection, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
+        await using var _ = connection;
+        await lane.StartWorkerAsync(provider.WorkerSettings(("Queue:MaxAttempts", "2"), ("Queue:RetryDelay", "00:00:00.200")));
+
+        var (run, traceId) = await CreateRunAsCallerAsync(callerSource, spans, alice, threadId);
+        await receiver.WaitForRunStatusAsync(run.Id, RunStatuses.Failed, TestTimeouts.Default);
+
+        var execute = await spans.WaitForAsync(span => span.OperationName == RunTrace.ExecuteSpanName, TestTimeouts.Default, "the worker's run execute span");
+        Assert.Equal(
+            ("dead_lettered", 2, ActivityStatusCode.Error),
+            (execute.GetTagItem(Tags.Outcome), execute.GetTagItem(Tags.Attempt), execute.Status));
+        Assert.Equal(["exception", "exception", RunTrace.StreamEndedEvent], execute.Events.Select(e => e.Name));
+        Assert.Equal([1, 2], execute.Events.Take(2).Select(e => e.Tags.Single(tag => tag.Key == Tags.Attempt).Value));
+        Assert.Equal(RunStatuses.Failed, execute.Events.Last().Tags.Single(tag => tag.Key == Tags.StreamStatus).Value);
+        var calls = await Eventually.MatchesAsync(
+            () => Task.FromResult(spans.Finished.Where(span => span.Source.Name == ReHomeTelemetry.GenAISourceName).ToList()),
+            found => found.Count == 2, TestTimeouts.Default, "a gen_ai span per attempt");
+        Assert.All(calls, call => Assert.Equal((traceId, execute.SpanId, ActivityStatusCode.Error), (call.TraceId, call.ParentSpanId, call.Status)));
+    }
+
+    /// <summary>Queues a run from inside a caller's span (a browser or gateway that traces): the request continues its trace.</summary>
+    private static async Task<(RunView Run, ActivityTraceId TraceId)> CreateRunAsCallerAsync(
+        ActivitySource callerSource, TraceRecorder spans, UserSession user, string threadId)
+    {
+        using var caller = callerSource.StartActivity("caller", ActivityKind.Client)!;
+        spans.Follow(caller.TraceId);
+        return (await user.CreateRunAsync(threadId, "trace me"), caller.TraceId);
     }
 
     /// <summary>The exporter's collection: it adds as spans end while the test reads.</summary>
