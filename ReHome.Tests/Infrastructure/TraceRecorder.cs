@@ -34,6 +34,9 @@ public sealed class TraceRecorder : IDisposable
     /// <summary>The spans of the trace that have finished so far.</summary>
     public IReadOnlyList<Activity> Finished => [.. _finished];
 
+    /// <summary>The trace followed (<see cref="Follow"/>).</summary>
+    public ActivityTraceId TraceId => _traceId;
+
     /// <summary>Keeps the spans of this trace from now on.</summary>
     public void Follow(ActivityTraceId traceId) => _traceId = traceId;
 

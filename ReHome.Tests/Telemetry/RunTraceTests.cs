@@ -2,11 +2,13 @@ extern alias worker;
 
 using System.Collections.ObjectModel;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry.Trace;
 using ReHome.Streaming.Contracts;
 using ReHome.Streaming.Runs;
+using ReHome.Streaming.Telemetry;
 using ReHome.Tests.Infrastructure;
 using worker::ReHome.Worker.Telemetry;
 using Tags = ReHome.Streaming.Telemetry.RunTracing.Tags;
@@ -114,6 +116,48 @@ public sealed class RunTraceTests(AppFixture fixture)
             () => Task.FromResult(spans.Finished.Where(span => span.Source.Name == ReHomeTelemetry.GenAISourceName).ToList()),
             found => found.Count == 2, TestTimeouts.Default, "a gen_ai span per attempt");
         Assert.All(calls, call => Assert.Equal((traceId, execute.SpanId, ActivityStatusCode.Error), (call.TraceId, call.ParentSpanId, call.Status)));
+    }
+
+    [Fact]
+    public async Task NoSpanOfTheRunsTraceIsCurrentWhileItsTokensAreWritten()
+    {
+        using var callerSource = new ActivitySource(CallerSource);
+        using var spans = new TraceRecorder(CallerSource, AspNetCoreSource, ReHomeTelemetry.ActivitySourceName, ReHomeTelemetry.GenAISourceName);
+        var tokensWritten = 0;
+        var tokensWrittenUnderASpan = 0;
+        using var tokens = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == ReHomeTelemetry.MeterName && instrument.Name == StreamingMetrics.TokensEmittedName)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        // Measured where the token is written, in the writer's own flow: what is current there is what per-token work would see.
+        tokens.SetMeasurementEventCallback<long>((_, _, _, _) =>
+        {
+            Interlocked.Increment(ref tokensWritten);
+            if (Activity.Current is { } current && current.TraceId == spans.TraceId)
+            {
+                Interlocked.Increment(ref tokensWrittenUnderASpan);
+            }
+        });
+        tokens.Start();
+        await using var lane = WorkerLane.Start(fixture);
+        using var alice = await lane.SignInAsync();
+        var threadId = await alice.CreateThreadAsync();
+        var (connection, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
+        await using var _ = connection;
+        await lane.StartWorkerAsync();
+
+        var (run, _) = await CreateRunAsCallerAsync(callerSource, spans, alice, threadId);
+        await receiver.WaitForRunStatusAsync(run.Id, RunStatuses.Completed, TestTimeouts.Default);
+        await spans.WaitForAsync(span => span.OperationName == RunTrace.ExecuteSpanName, TestTimeouts.Default, "the worker's run execute span");
+
+        Assert.True(tokensWritten >= 20, $"{tokensWritten} tokens written");
+        Assert.Equal(0, tokensWrittenUnderASpan);
     }
 
     /// <summary>Queues a run from inside a caller's span (a browser or gateway that traces): the request continues its trace.</summary>

@@ -29,6 +29,8 @@ internal sealed class RunGenerator(
 {
     public async Task<long> GenerateAsync(AgentRun run, JobLease lease, RunTrace trace, CancellationToken cancellationToken)
     {
+        // Tokens are written outside the run's span, and the provider is read under it (see RunTrace).
+        trace.LeaveForTokenWriting();
         var state = await patience.ExecuteAsync(_ => streams.GetStateAsync(run.Stream), cancellationToken);
         if (!state.IsLive && state.Status != StreamStatuses.Unknown)
         {
@@ -110,7 +112,7 @@ internal sealed class RunGenerator(
     /// <summary>Reads the provider's reply into <paramref name="reply"/>; its failure is this task's, not the queue's.</summary>
     private async Task ReadReplyAsync(AgentRun run, long written, RunTrace trace, ChannelWriter<string> reply, CancellationToken cancellationToken)
     {
-        // The chat client's gen_ai span is a child of the run's span; only this method runs under it.
+        // The chat client's gen_ai span is a child of the run's span.
         trace.EnterProviderCall();
         // Only the offline provider knows the hint; nothing unknown goes to a real provider's API.
         var chatOptions = RepeatsItsReply && written > 0

@@ -15,10 +15,11 @@ namespace ReHome.Worker.Telemetry;
 /// token written and at the stream's end, one per failed attempt, and the outcome.
 /// </summary>
 /// <remarks>
-/// The span is current only inside the provider call (<see cref="EnterProviderCall"/>), where the chat
-/// client's <c>gen_ai</c> span takes it as parent. While tokens are written it is not current, so
-/// nothing on the per-token path (a metric's exemplar, any instrumentation) sees a span: no work per
-/// token. A parent, not a link: one request queues exactly one job and waits on nothing else, and a
+/// The span is current while the worker handles the job (its log lines carry the trace id) and inside
+/// the provider call (<see cref="EnterProviderCall"/>), where the chat client's <c>gen_ai</c> span takes
+/// it as parent; not while tokens are written (<see cref="LeaveForTokenWriting"/>), so nothing on the
+/// per-token path (a metric's exemplar, any instrumentation) sees a span: no trace work per token.
+/// A parent, not a link: one request queues exactly one job and waits on nothing else, and a
 /// run read as one trace is what an operator looks for; an attempt taken over by another worker is
 /// another <c>run execute</c> under the same parent.
 /// </remarks>
@@ -29,14 +30,15 @@ internal sealed class RunTrace : IDisposable
     public const string StreamEndedEvent = "stream ended";
 
     private readonly Activity? _activity;
+    private readonly Activity? _ambient;
     private readonly TimeProvider _time;
     private readonly long _started;
     private bool _firstTokenSeen;
     private int _attempt;
 
-    private RunTrace(Activity? activity, TimeProvider time)
+    private RunTrace(Activity? activity, Activity? ambient, TimeProvider time)
     {
-        (_activity, _time, _started) = (activity, time, time.GetTimestamp());
+        (_activity, _ambient, _time, _started) = (activity, ambient, time, time.GetTimestamp());
     }
 
     public static RunTrace Start(QueueJob job, TimeProvider time)
@@ -54,9 +56,7 @@ internal sealed class RunTrace : IDisposable
             new(Tags.TakenOver, job.TakenOver),
             new(Tags.QueueWaitMs, Math.Max(0, (time.GetUtcNow() - job.EnqueuedAt).TotalMilliseconds)),
         ]);
-        // Not current outside the provider call (see the remarks).
-        Activity.Current = ambient;
-        return new RunTrace(activity, time);
+        return new RunTrace(activity, ambient, time);
     }
 
     public void Run(AgentRun run)
@@ -70,6 +70,9 @@ internal sealed class RunTrace : IDisposable
         _attempt = attempt;
         _activity?.SetTag(Tags.Attempt, attempt);
     }
+
+    /// <summary>The span is not current for the calling async method and what it calls: the writing of tokens.</summary>
+    public void LeaveForTokenWriting() => Activity.Current = _ambient;
 
     /// <summary>Makes the span current for the calling async method and what it calls: the provider's reply.</summary>
     public void EnterProviderCall()
