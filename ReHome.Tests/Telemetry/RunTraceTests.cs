@@ -20,6 +20,7 @@ public sealed class RunTraceTests(AppFixture fixture)
 {
     private const string AspNetCoreSource = "Microsoft.AspNetCore";
     private const string CallerSource = "ReHome.Tests.Caller";
+    private const string HttpClientSource = "System.Net.Http";
 
     [Fact]
     public async Task ARunIsOneTraceFromTheRequestThroughTheWorkersExecutionToTheProviderCall()
@@ -93,7 +94,7 @@ public sealed class RunTraceTests(AppFixture fixture)
     public async Task ARunWhoseProviderFailsEveryAttemptIsAnErrorSpanWithEachFailedAttemptAndEachProviderCall()
     {
         using var callerSource = new ActivitySource(CallerSource);
-        using var spans = new TraceRecorder(CallerSource, ReHomeTelemetry.ActivitySourceName, ReHomeTelemetry.GenAISourceName);
+        using var spans = new TraceRecorder(CallerSource, ReHomeTelemetry.ActivitySourceName, ReHomeTelemetry.GenAISourceName, HttpClientSource);
         await using var provider = await FakeOpenAIServer.FailingAsync(500);
         await using var lane = WorkerLane.Start(fixture);
         using var alice = await lane.SignInAsync();
@@ -115,7 +116,11 @@ public sealed class RunTraceTests(AppFixture fixture)
         var calls = await Eventually.MatchesAsync(
             () => Task.FromResult(spans.Finished.Where(span => span.Source.Name == ReHomeTelemetry.GenAISourceName).ToList()),
             found => found.Count == 2, TestTimeouts.Default, "a gen_ai span per attempt");
-        Assert.All(calls, call => Assert.Equal((traceId, execute.SpanId, ActivityStatusCode.Error), (call.TraceId, call.ParentSpanId, call.Status)));
+        Assert.All(calls, call =>
+        {
+            Assert.Equal((traceId, execute.SpanId, ActivityStatusCode.Error), (call.TraceId, call.ParentSpanId, call.Status));
+            Assert.Single(spans.Finished, span => span.Source.Name == HttpClientSource && span.ParentSpanId == call.SpanId);
+        });
     }
 
     [Fact]
