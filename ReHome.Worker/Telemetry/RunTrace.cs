@@ -21,7 +21,8 @@ namespace ReHome.Worker.Telemetry;
 /// per-token path (a metric's exemplar, any instrumentation) sees a span: no trace work per token.
 /// A parent, not a link: one request queues exactly one job and waits on nothing else, and a
 /// run read as one trace is what an operator looks for; an attempt taken over by another worker is
-/// another <c>run execute</c> under the same parent.
+/// another <c>run execute</c> under the same parent. No span of its own for taking the job: a take is
+/// one Redis call, and the wait before it is here (<c>rehome.queue.wait_ms</c>, the gap after the request).
 /// </remarks>
 internal sealed class RunTrace : IDisposable
 {
@@ -125,7 +126,7 @@ internal sealed class RunTrace : IDisposable
     }
 
     /// <summary>The job's outcome, as the <c>rehome.jobs</c> metric counts it; a run that failed marks the span an error.</summary>
-    public void Finish(string outcome, string? reason = null)
+    public void Finish(string outcome)
     {
         if (_activity is null)
         {
@@ -135,7 +136,7 @@ internal sealed class RunTrace : IDisposable
         _activity.SetTag(Tags.Outcome, outcome);
         if (outcome is RunStatuses.Failed or "dead_lettered" or "lost")
         {
-            _activity.SetStatus(ActivityStatusCode.Error, reason);
+            _activity.SetStatus(ActivityStatusCode.Error);
         }
     }
 
