@@ -53,10 +53,12 @@ public static class ServiceDefaultsExtensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(ReHomeTelemetry.MeterName))
+                .AddMeter(ReHomeTelemetry.MeterName)
+                .AddMeter(ReHomeTelemetry.GenAISourceName))
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(ReHomeTelemetry.ActivitySourceName)
+                .AddSource(ReHomeTelemetry.GenAISourceName)
                 // Health probes run every few seconds; tracing them would bury real requests.
                 .AddAspNetCoreInstrumentation(aspNet => aspNet.Filter = context => !IsHealthProbe(context.Request.Path))
                 .AddHttpClientInstrumentation());

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using ReHome.Api.ApiDocs;
@@ -8,6 +9,7 @@ using ReHome.Streaming.Contracts;
 using ReHome.Streaming.Queue;
 using ReHome.Streaming.Runs;
 using ReHome.Streaming.Streams;
+using ReHome.Streaming.Telemetry;
 
 namespace ReHome.Api.Runs;
 
@@ -70,6 +72,8 @@ internal static class RunsApi
                 detail: $"The thread already has a stream '{request.StreamId}'; choose another streamId or leave it out.");
         }
 
+        // The request's span is the parent of the worker's run execute span; the run id finds both.
+        Activity.Current?.SetTag(RunTracing.Tags.RunId, run.Id);
         await events.PublishAsync(run.Id);
         return TypedResults.Accepted($"/api/threads/{thread.Id}/runs/{run.Id}", run.ToView(lastSeq: 0));
     }

@@ -100,6 +100,18 @@ public static class StreamNames
         public const string Epoch = "epoch";
     }
 
+    /// <summary>
+    /// Fields of a queue entry (<see cref="Keys.Queue"/>) besides <c>runId</c> and <c>enqueuedAt</c>:
+    /// the W3C trace context of the request that queued the run, under the header names the
+    /// propagator (<see cref="System.Diagnostics.DistributedContextPropagator"/>) reads and writes,
+    /// so the worker's span of the run continues the request's trace. Absent when nothing was traced.
+    /// </summary>
+    public static class QueueFields
+    {
+        public const string TraceParent = "traceparent";
+        public const string TraceState = "tracestate";
+    }
+
     public static class Channels
     {
         /// <summary>Published with a run id when a user asks to stop that run.</summary>

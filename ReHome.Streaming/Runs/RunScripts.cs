@@ -1,3 +1,5 @@
+using static ReHome.Streaming.Naming.StreamNames;
+
 namespace ReHome.Streaming.Runs;
 
 /// <summary>The Lua scripts that move a run through its states atomically. Keys are passed in.</summary>
@@ -14,10 +16,12 @@ internal static class RunScripts
     /// The thread, and its run and stream indexes, no longer expire while it has a run in progress
     /// (<c>openRuns</c> counts them; see <see cref="Transition"/>).
     /// KEYS: run, threadRuns, queue, streamMeta, threadStreams, thread, streamSeq, streamDone, streamLog.
-    /// ARGV: runId, threadId, streamId, priority, input, createdAt (ms).
+    /// ARGV: runId, threadId, streamId, priority, input, createdAt (ms), traceparent, tracestate
+    /// (the request's trace context, <see cref="QueueFields"/>; '' when nothing was traced: the entry
+    /// then has no such field).
     /// Returns the job's entry id, or false when the stream id is taken.
     /// </summary>
-    public const string CreateAndEnqueue = """
+    public const string CreateAndEnqueue = $$"""
         if redis.call('EXISTS', KEYS[7]) == 1 then return false end
         if redis.call('HSETNX', KEYS[4], 'runId', ARGV[1]) == 0 then return false end
         redis.call('DEL', KEYS[8], KEYS[9])
@@ -31,7 +35,16 @@ internal static class RunScripts
           redis.call('PERSIST', KEYS[2])
           redis.call('PERSIST', KEYS[5])
         end
-        return redis.call('XADD', KEYS[3], '*', 'runId', ARGV[1], 'enqueuedAt', ARGV[6])
+        local entry = { 'runId', ARGV[1], 'enqueuedAt', ARGV[6] }
+        if ARGV[7] ~= '' then
+          table.insert(entry, '{{QueueFields.TraceParent}}')
+          table.insert(entry, ARGV[7])
+        end
+        if ARGV[8] ~= '' then
+          table.insert(entry, '{{QueueFields.TraceState}}')
+          table.insert(entry, ARGV[8])
+        end
+        return redis.call('XADD', KEYS[3], '*', unpack(entry))
         """;
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using ReHome.Streaming.Queue;
 using ReHome.Streaming.Streams;
+using ReHome.Streaming.Telemetry;
 using StackExchange.Redis;
 using static ReHome.Streaming.Naming.StreamNames;
 
@@ -28,13 +29,15 @@ public sealed class RunStore(IConnectionMultiplexer redis, IOptions<QueueOptions
         var runId = Ids.New("run");
         var run = new AgentRun(runId, threadId, streamId ?? runId, priority, RunStatuses.Queued, input, 0, time.GetUtcNow(), null);
         var database = redis.GetDatabase();
+        // The worker's span of the run continues the trace of whatever queued it (the API's request).
+        var (traceParent, traceState) = RunTracing.CaptureCurrent();
         var queued = await database.ScriptEvaluateAsync(
             RunScripts.CreateAndEnqueue,
             [
                 Keys.Run(runId), Keys.ThreadRuns(threadId), Keys.Queue(queue.Value.Name, priority), Keys.Meta(run.Stream), Keys.ThreadStreams(threadId),
                 Keys.Thread(threadId), Keys.Seq(run.Stream), Keys.Done(run.Stream), Keys.Log(run.Stream),
             ],
-            [runId, threadId, run.StreamId, priority, input, run.CreatedAt.ToUnixTimeMilliseconds()]);
+            [runId, threadId, run.StreamId, priority, input, run.CreatedAt.ToUnixTimeMilliseconds(), traceParent, traceState]);
         if (queued.IsNull)
         {
             return null;

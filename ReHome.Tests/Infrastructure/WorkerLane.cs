@@ -1,6 +1,7 @@
 extern alias worker;
 
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using ReHome.Streaming.Naming;
 using ReHome.Streaming.Queue;
 using ReHome.Streaming.Runs;
@@ -43,8 +44,11 @@ public sealed class WorkerLane : IAsyncDisposable
     public async Task<IServiceProvider> StartWorkerAsync(IReadOnlyDictionary<string, string?>? settings = null) =>
         (await StartWorkerHostAsync(settings)).Services;
 
-    /// <summary>Like <see cref="StartWorkerAsync"/>, with the host, so a test can stop this worker (shut down gracefully) before the others.</summary>
-    public async Task<WorkerLikeHost> StartWorkerHostAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Like <see cref="StartWorkerAsync"/>, with the host, so a test can stop this worker (shut down gracefully) before the others;
+    /// <paramref name="configure"/> adds to the worker's services before its own registration (the service defaults, an exporter …).
+    /// </summary>
+    public async Task<WorkerLikeHost> StartWorkerHostAsync(IReadOnlyDictionary<string, string?>? settings = null, Action<HostApplicationBuilder>? configure = null)
     {
         var all = new Dictionary<string, string?>(ApiReplica.SettingsLike(_fixture.RedisConnectionString))
         {
@@ -57,7 +61,11 @@ public sealed class WorkerLane : IAsyncDisposable
             all[key] = value;
         }
 
-        var host = await WorkerLikeHost.StartAsync(_fixture.RedisConnectionString, builder => builder.AddReHomeWorker(), all);
+        var host = await WorkerLikeHost.StartAsync(_fixture.RedisConnectionString, builder =>
+        {
+            configure?.Invoke(builder);
+            builder.AddReHomeWorker();
+        }, all);
         _workers.Add(host);
         return host;
     }

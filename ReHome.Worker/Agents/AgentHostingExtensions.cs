@@ -16,7 +16,7 @@ internal static class AgentHostingExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
-        builder.Services.AddChatClient(CreateProvider).UseOpenTelemetry(configure: telemetry => telemetry.EnableSensitiveData = false);
+        builder.Services.AddChatClient(CreateProvider).UseOpenTelemetry(sourceName: ReHomeTelemetry.GenAISourceName, configure: telemetry => telemetry.EnableSensitiveData = false);
         return builder;
     }
 

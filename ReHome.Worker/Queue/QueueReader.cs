@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using ReHome.Streaming.Queue;
 using ReHome.Streaming.Runs;
 using ReHome.Streaming.Streams;
+using ReHome.Streaming.Telemetry;
 using ReHome.Worker.Heartbeat;
 using StackExchange.Redis;
 using static ReHome.Streaming.Naming.StreamNames;
@@ -156,5 +157,6 @@ internal sealed class QueueReader(IConnectionMultiplexer redis, IOptions<QueueOp
 
     private QueueJob ToJob(StreamEntry entry, string priority, RedisKey key, bool takenOver) =>
         new((string?)entry["runId"] ?? string.Empty, priority, key, entry.Id, takenOver,
-            DateTimeOffset.FromUnixTimeMilliseconds(entry["enqueuedAt"].TryParse(out long enqueuedAt) ? enqueuedAt : 0), time.GetTimestamp());
+            DateTimeOffset.FromUnixTimeMilliseconds(entry["enqueuedAt"].TryParse(out long enqueuedAt) ? enqueuedAt : 0), time.GetTimestamp(),
+            RunTracing.Parse(entry[QueueFields.TraceParent], entry[QueueFields.TraceState]));
 }

@@ -39,12 +39,14 @@ internal sealed partial class RunExecutor(
     public async Task ExecuteAsync(QueueJob job, CancellationToken stopping)
     {
         var started = time.GetTimestamp();
-        var outcome = await ExecuteCoreAsync(job, stopping);
+        using var trace = RunTrace.Start(job, time);
+        var outcome = await ExecuteCoreAsync(job, trace, stopping);
+        trace.Finish(outcome);
         queueMetrics.Finished(outcome, time.GetElapsedTime(started));
     }
 
     /// <returns>The job's outcome, for the jobs metric.</returns>
-    private async Task<string> ExecuteCoreAsync(QueueJob job, CancellationToken stopping)
+    private async Task<string> ExecuteCoreAsync(QueueJob job, RunTrace trace, CancellationToken stopping)
     {
         var settings = options.Value;
         if (await patience.ExecuteAsync(_ => runs.GetAsync(job.RunId), stopping) is not { } run)
@@ -53,6 +55,8 @@ internal sealed partial class RunExecutor(
             await patience.ExecuteAsync(_ => queue.AcknowledgeAsync(job), stopping);
             return "dropped";
         }
+
+        trace.Run(run);
 
         if (RunStatuses.IsFinal(run.Status))
         {
@@ -63,22 +67,23 @@ internal sealed partial class RunExecutor(
 
         if (await patience.ExecuteAsync(_ => stops.IsRequestedAsync(run.Id), stopping))
         {
-            return await EndAsync(job, run, RunStatuses.Cancelled, RunCancellation.UserReason, stopping);
+            return await EndAsync(job, run, trace, RunStatuses.Cancelled, RunCancellation.UserReason, stopping);
         }
 
         if (settings.MaxAttempts - run.Attempts <= 0)
         {
-            return await DeadLetterAsync(job, run, $"gave up after {run.Attempts} attempts: the workers running it stopped or died", run.Attempts, stopping);
+            return await DeadLetterAsync(job, run, trace, $"gave up after {run.Attempts} attempts: the workers running it stopped or died", run.Attempts, stopping);
         }
 
         await using var lease = new JobLease(job, run.Stream, queue, stops, registry, settings.VisibilityTimeout, time, stopping);
         var attempts = run.Attempts;
         try
         {
-            await Retries(settings.MaxAttempts - run.Attempts, run.Id, lease).ExecuteAsync(async token =>
+            await Retries(settings.MaxAttempts - run.Attempts, run.Id, lease, trace).ExecuteAsync(async token =>
             {
                 var attempt = await patience.ExecuteAsync(_ => runs.BeginAttemptAsync(run.Id, settings.MaxAttempts), token);
                 attempts = attempt.Attempts;
+                trace.Attempt(attempts);
                 if (!attempt.IsRunning)
                 {
                     throw new RunNotRunnableException(attempt);
@@ -90,14 +95,14 @@ internal sealed partial class RunExecutor(
                 }
 
                 await events.PublishAsync(run.Id, token);
-                await generator.GenerateAsync(run, lease, token);
+                await generator.GenerateAsync(run, lease, trace, token);
             }, lease.Token);
 
-            return await EndAsync(job, run, RunStatuses.Completed, reason: null, stopping);
+            return await EndAsync(job, run, trace, RunStatuses.Completed, reason: null, stopping);
         }
         catch (OperationCanceledException) when (lease.StoppedByUser)
         {
-            return await EndAsync(job, run, RunStatuses.Cancelled, RunCancellation.UserReason, stopping);
+            return await EndAsync(job, run, trace, RunStatuses.Cancelled, RunCancellation.UserReason, stopping);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -127,7 +132,7 @@ internal sealed partial class RunExecutor(
         }
         catch (RunNotRunnableException notRunnable) when (notRunnable.Attempt.Outcome == RunStore.AttemptStart.Exhausted)
         {
-            return await DeadLetterAsync(job, run, "out of attempts", notRunnable.Attempt.Attempts, stopping);
+            return await DeadLetterAsync(job, run, trace, "out of attempts", notRunnable.Attempt.Attempts, stopping);
         }
         catch (RunNotRunnableException)
         {
@@ -137,7 +142,7 @@ internal sealed partial class RunExecutor(
         catch (StreamEndedException)
         {
             // Someone else ended the stream (the reaper, or this run before a crash): the run ends as its stream did.
-            return await EndAsync(job, run, RunStatuses.Failed, "the stream was ended while the run was writing it", stopping);
+            return await EndAsync(job, run, trace, RunStatuses.Failed, "the stream was ended while the run was writing it", stopping);
         }
         catch (Exception exception)
         {
@@ -145,7 +150,8 @@ internal sealed partial class RunExecutor(
             // says what happened without the provider's own text; the exception goes to the log.
             metrics.Error("worker");
             Log.AttemptsExhausted(logger, run.Id, attempts, exception);
-            return await DeadLetterAsync(job, run, RunFailureReasons.For(exception), attempts, stopping);
+            trace.AttemptFailed(exception);
+            return await DeadLetterAsync(job, run, trace, RunFailureReasons.For(exception), attempts, stopping);
         }
     }
 
@@ -182,7 +188,7 @@ internal sealed partial class RunExecutor(
         }
     }
 
-    private ResiliencePipeline Retries(int attemptsLeft, string runId, JobLease lease)
+    private ResiliencePipeline Retries(int attemptsLeft, string runId, JobLease lease, RunTrace trace)
     {
         var pipeline = new ResiliencePipelineBuilder();
         if (attemptsLeft > 1)
@@ -205,6 +211,7 @@ internal sealed partial class RunExecutor(
                 OnRetry = retry =>
                 {
                     Log.Retrying(logger, runId, retry.AttemptNumber + 1, retry.RetryDelay, retry.Outcome.Exception);
+                    trace.AttemptFailed(retry.Outcome.Exception);
                     return ValueTask.CompletedTask;
                 },
             });
@@ -218,7 +225,7 @@ internal sealed partial class RunExecutor(
     /// Each step waits out a Redis outage. If the worker stops meanwhile, the job stays pending and the
     /// worker that takes it over finishes the ending: every step is safe to do twice.
     /// </remarks>
-    private async Task<string> EndAsync(QueueJob job, AgentRun run, string status, string? reason, CancellationToken stopping, int? deadLetterAfterAttempts = null)
+    private async Task<string> EndAsync(QueueJob job, AgentRun run, RunTrace trace, string status, string? reason, CancellationToken stopping, int? deadLetterAfterAttempts = null)
     {
         var ended = await patience.ExecuteAsync(token => status switch
         {
@@ -226,6 +233,7 @@ internal sealed partial class RunExecutor(
             RunStatuses.Cancelled => streaming.CancelAsync(run.Stream, run.Id, reason ?? RunCancellation.UserReason, token),
             _ => streaming.FailAsync(run.Stream, run.Id, reason ?? "failed", token),
         }, stopping);
+        trace.StreamEnded(ended);
 
         // A stream ended by someone else (the reaper) decides: the run ends as its stream did.
         var runStatus = ended.Status switch
@@ -251,8 +259,8 @@ internal sealed partial class RunExecutor(
         return deadLetterAfterAttempts is null ? runStatus : "dead_lettered";
     }
 
-    private Task<string> DeadLetterAsync(QueueJob job, AgentRun run, string reason, int attempts, CancellationToken stopping) =>
-        EndAsync(job, run, RunStatuses.Failed, reason, stopping, deadLetterAfterAttempts: attempts);
+    private Task<string> DeadLetterAsync(QueueJob job, AgentRun run, RunTrace trace, string reason, int attempts, CancellationToken stopping) =>
+        EndAsync(job, run, trace, RunStatuses.Failed, reason, stopping, deadLetterAfterAttempts: attempts);
 
     private static partial class Log
     {

@@ -5,6 +5,7 @@ using ReHome.Streaming.Runs;
 using ReHome.Streaming.Streams;
 using ReHome.Worker.Agents;
 using ReHome.Worker.Outage;
+using ReHome.Worker.Telemetry;
 
 namespace ReHome.Worker.Runs;
 
@@ -26,8 +27,10 @@ namespace ReHome.Worker.Runs;
 internal sealed class RunGenerator(
     IChatClient chat, StreamingService streaming, StreamLog streams, RunStore runs, RedisPatience patience, IOptions<AgentOptions> options)
 {
-    public async Task<long> GenerateAsync(AgentRun run, JobLease lease, CancellationToken cancellationToken)
+    public async Task<long> GenerateAsync(AgentRun run, JobLease lease, RunTrace trace, CancellationToken cancellationToken)
     {
+        // Tokens are written outside the run's span, and the provider is read under it (see RunTrace).
+        trace.LeaveForTokenWriting();
         var state = await patience.ExecuteAsync(_ => streams.GetStateAsync(run.Stream), cancellationToken);
         if (!state.IsLive && state.Status != StreamStatuses.Unknown)
         {
@@ -44,7 +47,7 @@ internal sealed class RunGenerator(
 
         var channel = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var reading = ReadReplyAsync(run, written, channel.Writer, stopReading.Token);
+        var reading = ReadReplyAsync(run, written, trace, channel.Writer, stopReading.Token);
 
         // Every piece of this attempt's reply, for writing it again after Redis lost some of it.
         var reply = new List<string>();
@@ -72,7 +75,13 @@ internal sealed class RunGenerator(
 
                 try
                 {
-                    await WriteAsync(run, lease, reply.Count - group.Count + 1, group, cancellationToken);
+                    var firstSeq = reply.Count - group.Count + 1;
+                    await WriteAsync(run, lease, firstSeq, group, cancellationToken);
+                    if (firstSeq == written + 1)
+                    {
+                        // Once per attempt: nothing of the trace happens per token.
+                        trace.FirstTokenWritten(firstSeq);
+                    }
                 }
                 catch (StreamRewoundException)
                 {
@@ -121,8 +130,10 @@ internal sealed class RunGenerator(
         patience.ExecuteAsync(token => streaming.RestartAsync(run.Stream, run.Id, token), cancellationToken);
 
     /// <summary>Reads the provider's reply into <paramref name="reply"/>; its failure is this task's, not the queue's.</summary>
-    private async Task ReadReplyAsync(AgentRun run, long written, ChannelWriter<string> reply, CancellationToken cancellationToken)
+    private async Task ReadReplyAsync(AgentRun run, long written, RunTrace trace, ChannelWriter<string> reply, CancellationToken cancellationToken)
     {
+        // The chat client's gen_ai span is a child of the run's span.
+        trace.EnterProviderCall();
         // Only the offline provider knows the hint; nothing unknown goes to a real provider's API.
         var chatOptions = RepeatsItsReply && written > 0
             ? new ChatOptions { AdditionalProperties = new() { [OfflineChatClient.AlreadyWrittenProperty] = written } }
