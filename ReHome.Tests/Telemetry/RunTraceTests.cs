@@ -141,12 +141,13 @@ public sealed class RunTraceTests(AppFixture fixture)
             },
         };
         // Measured where the token is written, in the writer's own flow: what is current there is what per-token work would see.
-        tokens.SetMeasurementEventCallback<long>((_, _, _, _) =>
+        // One measurement per write, of the tokens it appended (a write can carry several).
+        tokens.SetMeasurementEventCallback<long>((_, count, _, _) =>
         {
-            Interlocked.Increment(ref tokensWritten);
+            Interlocked.Add(ref tokensWritten, (int)count);
             if (Activity.Current is { } current && current.TraceId == spans.TraceId)
             {
-                Interlocked.Increment(ref tokensWrittenUnderASpan);
+                Interlocked.Add(ref tokensWrittenUnderASpan, (int)count);
             }
         });
         tokens.Start();
