@@ -136,6 +136,36 @@ public sealed class KeptAnswerTests(AppFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AStreamLongerThanItsLogKeepsTheTokensItsLogStillHeldWithTheirSeqsAndUnicodeText()
+    {
+        using var alice = await fixture.SignInAsync();
+        var threadId = await alice.CreateThreadAsync();
+        var stream = new StreamRef(threadId, "long");
+        await using var writer = await WorkerLikeHost.StartAsync(
+            fixture.RedisConnectionString, settings: new Dictionary<string, string?>(ForgetfulStreams) { ["Streaming:LogMaxLength"] = "100" });
+        var streaming = writer.Services.GetRequiredService<StreamingService>();
+        var texts = Enumerable.Range(1, 400).Select(seq => seq % 3 == 0 ? $"é{seq}😀 " : $"t{seq},").ToArray();
+        for (var first = 1; first <= texts.Length; first += 50)
+        {
+            await streaming.StreamTokensAsync(stream, "run-long", texts[(first - 1)..(first + 49)], first, TestContext.Current.CancellationToken);
+        }
+
+        var logged = await writer.Services.GetRequiredService<StreamLog>().ReadAfterAsync(stream, 0, 1_000);
+        await streaming.CompleteAsync(stream, "run-long", TestContext.Current.CancellationToken);
+        await WaitUntilForgottenAsync(stream);
+        var page = await alice.GetTokensAsync(threadId, stream.StreamId);
+        var tail = await alice.GetTokensAsync(threadId, stream.StreamId, after: 390);
+
+        Assert.InRange(logged.Count, 100, 399);
+        Assert.Equal((StreamStatuses.Completed, 400L), (page.Status, page.LastSeq));
+        Assert.Equal(Names(logged), Names(page.Tokens));
+        Assert.Equal(Enumerable.Range(401 - logged.Count, logged.Count).Select(seq => (long)seq), page.Tokens.Select(token => token.Seq));
+        Assert.Equal(texts[(400 - logged.Count)..], page.Tokens.Select(token => token.Token));
+        Assert.Equal(texts[390..], tail.Tokens.Select(token => token.Token));
+        Assert.Equal(391L, tail.Tokens[0].Seq);
+    }
+
+    [Fact]
     public async Task ClaimingAForgottenStreamIdForANewRunClearsTheOldRunsAnswer()
     {
         await using var lane = WorkerLane.Start(fixture);
