@@ -29,7 +29,7 @@ internal static class RunsApi
         runs.MapGet("/{runId}", GetAsync)
             .WithName("GetRun")
             .WithSummary("Get a run")
-            .WithDescription("The run as it stands, with the last seq of its stream. A run of another thread is a 404.");
+            .WithDescription("The run as it stands, with the last seq of its stream and, once it finished, its output (the text its stream kept). A run of another thread is a 404.");
         runs.MapPost("/{runId}/cancel", CancelAsync)
             .WithName("CancelRun")
             .WithSummary("Stop a run")
@@ -91,7 +91,9 @@ internal static class RunsApi
             return RunNotFound();
         }
 
-        return TypedResults.Ok(run.ToView((await streams.GetStateAsync(run.Stream)).LastSeq));
+        var state = await streams.GetStateAsync(run.Stream);
+        var output = await streams.GetOutputsAsync([(run.Stream, run.Id)]);
+        return TypedResults.Ok(run.ToView(state.LastSeq, output[0]));
     }
 
     /// <summary>The user's stop: 202 with the run; a queued run is cancelled at once, a running one within a second.</summary>

@@ -60,7 +60,7 @@ internal static class ThreadsApi
         routes.MapThreadGroup("Threads").MapGet("/", GetAsync)
             .WithName("GetThread")
             .WithSummary("Get a thread with a page of its runs")
-            .WithDescription($"The thread and its newest runs, at most runsLimit (1 to {ThreadOptions.MaxRunsPageSize}, default Threads:RunsPageSize), oldest first within the page. While hasMoreRuns, nextRunsCursor passed as runsBefore reads the next older page. A thread that does not exist and one of another user both answer 404.");
+            .WithDescription($"The thread and its newest runs, at most runsLimit (1 to {ThreadOptions.MaxRunsPageSize}, default Threads:RunsPageSize), oldest first within the page, each finished run with its output. While hasMoreRuns, nextRunsCursor passed as runsBefore reads the next older page. A thread that does not exist and one of another user both answer 404.");
         return routes;
     }
 
@@ -113,7 +113,8 @@ internal static class ThreadsApi
         var thread = ThreadAccessFilter.Current(context);
         var page = await runs.ListPageAsync(thread.Id, before, limit);
         var states = await streams.GetStatesAsync(page.Runs.Select(run => run.Stream));
-        var views = page.Runs.Select((run, i) => run.ToView(states[i].LastSeq)).ToArray();
+        var outputs = await streams.GetOutputsAsync(page.Runs.Select(run => (run.Stream, run.Id)));
+        var views = page.Runs.Select((run, i) => run.ToView(states[i].LastSeq, outputs[i])).ToArray();
         return TypedResults.Ok(ThreadResponse.From(thread, views) with { HasMoreRuns = page.HasMore, NextRunsCursor = page.Next?.ToString() });
     }
 }

@@ -35,6 +35,15 @@ public static class StreamNames
         /// <summary>Which run writes the stream and its epoch (<see cref="Fields"/>); lives as long as the log.</summary>
         public static string Meta(StreamRef stream) => $"ai:stream:{stream.Key}";
 
+        public const string AnswerPrefix = "ai:answer:";
+
+        /// <summary>
+        /// The stream's kept answer (<see cref="AnswerFields"/>), written once when the stream ends: its tokens'
+        /// texts and boundaries, epoch, final seq and status, and its run. It outlives the log
+        /// (<c>Streaming:AnswerRetention</c>, by default <c>Runs:Retention</c>), so an ended stream stays replayable.
+        /// </summary>
+        public static string Answer(StreamRef stream) => AnswerPrefix + stream.Key;
+
         public static string Thread(string threadId) => $"ai:thread:{threadId}";
 
         /// <summary>Stream ids of a thread, scored by creation time.</summary>
@@ -110,6 +119,18 @@ public static class StreamNames
     {
         public const string TraceParent = "traceparent";
         public const string TraceState = "tracestate";
+    }
+
+    /// <summary>Hash fields of <see cref="Keys.Answer"/>, as <see cref="Streams.StreamScripts.EndStream"/> writes them.</summary>
+    public static class AnswerFields
+    {
+        public const string RunId = "runId", Epoch = "epoch", LastSeq = "lastSeq", Status = "status", Reason = "reason", EndedAt = "endedAt";
+
+        /// <summary>The seq of the first token kept: 1, or later when the log had lost its head (<c>Streaming:LogMaxLength</c>); 0 for no token.</summary>
+        public const string FirstSeq = "firstSeq";
+
+        /// <summary>The tokens' texts, one after another (UTF-8), and their sizes in bytes, comma-separated, in seq order.</summary>
+        public const string Text = "text", Sizes = "sizes";
     }
 
     public static class Channels

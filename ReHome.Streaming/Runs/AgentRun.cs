@@ -18,5 +18,5 @@ public sealed record AgentRun(
 {
     public StreamRef Stream => new(ThreadId, StreamId);
 
-    public RunView ToView(long lastSeq) => new(Id, ThreadId, StreamId, Priority, Status, lastSeq, Attempts, CreatedAt, Error, Version);
+    public RunView ToView(long lastSeq, string? output = null) => new(Id, ThreadId, StreamId, Priority, Status, lastSeq, Attempts, CreatedAt, Error, Version, output);
 }

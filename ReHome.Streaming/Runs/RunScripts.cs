@@ -11,11 +11,12 @@ internal static class RunScripts
     /// present, or live) is refused. A stream id is free again once its meta expired (the stream was
     /// forgotten, <c>Streaming:LogRetention</c> after it ended): the claim then also deletes what is
     /// left of the forgotten stream — its end record (<c>Streaming:EndedRetention</c> may be longer)
-    /// and its log — so the new run writes a fresh stream from seq 1 instead of inheriting the old end.
+    /// its log and its kept answer (<c>Streaming:AnswerRetention</c>) — so the new run writes a fresh stream from
+    /// seq 1 instead of inheriting the old end, and nobody reads the old run's answer as this stream's.
     /// The stream is listed in the thread at once, so a subscriber sees it before its first token.
     /// The thread, and its run and stream indexes, no longer expire while it has a run in progress
     /// (<c>openRuns</c> counts them; see <see cref="Transition"/>).
-    /// KEYS: run, threadRuns, queue, streamMeta, threadStreams, thread, streamSeq, streamDone, streamLog.
+    /// KEYS: run, threadRuns, queue, streamMeta, threadStreams, thread, streamSeq, streamDone, streamLog, streamAnswer.
     /// ARGV: runId, threadId, streamId, priority, input, createdAt (ms), traceparent, tracestate
     /// (the request's trace context, <see cref="QueueFields"/>; '' when nothing was traced: the entry
     /// then has no such field).
@@ -24,7 +25,7 @@ internal static class RunScripts
     public const string CreateAndEnqueue = $$"""
         if redis.call('EXISTS', KEYS[7]) == 1 then return false end
         if redis.call('HSETNX', KEYS[4], 'runId', ARGV[1]) == 0 then return false end
-        redis.call('DEL', KEYS[8], KEYS[9])
+        redis.call('DEL', KEYS[8], KEYS[9], KEYS[10])
         redis.call('HSET', KEYS[1], 'threadId', ARGV[2], 'streamId', ARGV[3], 'priority', ARGV[4],
           'status', 'queued', 'input', ARGV[5], 'attempts', 0, 'createdAt', ARGV[6], 'version', 1)
         redis.call('ZADD', KEYS[2], ARGV[6], ARGV[1])

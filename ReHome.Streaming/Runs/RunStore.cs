@@ -35,7 +35,7 @@ public sealed class RunStore(IConnectionMultiplexer redis, IOptions<QueueOptions
             RunScripts.CreateAndEnqueue,
             [
                 Keys.Run(runId), Keys.ThreadRuns(threadId), Keys.Queue(queue.Value.Name, priority), Keys.Meta(run.Stream), Keys.ThreadStreams(threadId),
-                Keys.Thread(threadId), Keys.Seq(run.Stream), Keys.Done(run.Stream), Keys.Log(run.Stream),
+                Keys.Thread(threadId), Keys.Seq(run.Stream), Keys.Done(run.Stream), Keys.Log(run.Stream), Keys.Answer(run.Stream),
             ],
             [runId, threadId, run.StreamId, priority, input, run.CreatedAt.ToUnixTimeMilliseconds(), traceParent, traceState]);
         if (queued.IsNull)

@@ -106,9 +106,14 @@ internal static class StreamScripts
     /// sequence counter, lets the log and meta expire, and drops the stream from the active set.
     /// A second end (a reaper racing a completion) changes nothing and reports the first.
     /// With <c>idleBefore</c> set, it ends the stream only if it has been idle since then (the reaper).
-    /// KEYS: seq, log, active, done, meta, threadStreams.
+    /// The end also keeps the stream's answer (<see cref="Naming.StreamNames.AnswerFields"/>) for the answer
+    /// TTL: every token the log holds (texts and sizes, from its first held seq: a log trimmed to
+    /// <c>Streaming:LogMaxLength</c> lost its head), the epoch, final seq, status, reason, end time and run — so
+    /// whoever ends the stream (its worker, a cancel, the reaper) keeps what was written, in the same atomic step.
+    /// Read once here, never per token; the log's entries are contiguous (seqs come from INCR, trimming takes the head).
+    /// KEYS: seq, log, active, done, meta, threadStreams, answer.
     /// ARGV: status, reason, endedAt (ms), done TTL (ms), log TTL (ms), active member, runId, streamId, idleBefore (ms, 0 = always),
-    /// the thread's feed channel. The end that ends the stream is published on the feed (<see cref="StreamFeed"/>).
+    /// the thread's feed channel, answer TTL (ms). The end that ends the stream is published on the feed (<see cref="StreamFeed"/>).
     /// Returns { ended (1/0), lastSeq, status, runId, epoch ('' when unknown) }.
     /// </summary>
     public const string EndStream = """
@@ -133,17 +138,28 @@ internal static class StreamScripts
         redis.call('ZREM', KEYS[3], ARGV[6])
         redis.call('ZADD', KEYS[6], 'NX', ARGV[3], ARGV[8])
         local epoch = redis.call('HGET', KEYS[5], 'epoch') or ''
+        local entries = redis.call('XRANGE', KEYS[2], '-', '+')
+        local texts, sizes, firstSeq = {}, {}, 0
+        for i, entry in ipairs(entries) do
+          texts[i] = entry[2][2]
+          sizes[i] = #entry[2][2]
+        end
+        if entries[1] then firstSeq = tonumber(string.match(entries[1][1], '^%d+')) end
+        redis.call('DEL', KEYS[7])
+        redis.call('HSET', KEYS[7], 'runId', runId, 'epoch', epoch, 'lastSeq', last, 'status', ARGV[1], 'reason', ARGV[2],
+          'endedAt', ARGV[3], 'firstSeq', firstSeq, 'text', table.concat(texts), 'sizes', table.concat(sizes, ','))
+        redis.call('PEXPIRE', KEYS[7], ARGV[11])
         redis.call('PUBLISH', ARGV[10], 'e\n' .. last .. '\n' .. epoch .. '\n' .. ARGV[1] .. '\n' .. runId .. '\n' .. ARGV[8] .. '\n' .. ARGV[2])
         return { 1, last, ARGV[1], runId, epoch }
         """;
 
     /// <summary>
-    /// Forgets an ended stream (its done record, log and meta) so its id can be used again from seq 1.
-    /// Refuses while the stream is live. KEYS: seq, log, done, meta. Returns 1 when reset, 0 when live.
+    /// Forgets an ended stream (its done record, log, meta and kept answer) so its id can be used again from seq 1.
+    /// Refuses while the stream is live. KEYS: seq, log, done, meta, answer. Returns 1 when reset, 0 when live.
     /// </summary>
     public const string ResetStream = """
         if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-        redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
+        redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5])
         return 1
         """;
 }

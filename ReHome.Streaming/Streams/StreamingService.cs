@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReHome.Streaming.Contracts;
 using ReHome.Streaming.Hubs;
+using ReHome.Streaming.Runs;
 using ReHome.Streaming.Telemetry;
 using StackExchange.Redis;
 using static ReHome.Streaming.Naming.StreamNames;
@@ -21,6 +22,7 @@ namespace ReHome.Streaming.Streams;
 public sealed partial class StreamingService(
     IConnectionMultiplexer redis,
     IOptions<StreamingOptions> options,
+    IOptions<RunOptions> runOptions,
     TimeProvider time,
     StreamingMetrics metrics,
     ILogger<StreamingService> logger)
@@ -169,7 +171,7 @@ public sealed partial class StreamingService(
     public async Task<bool> ResetAsync(StreamRef stream)
     {
         var reset = await redis.GetDatabase().ScriptEvaluateAsync(
-            StreamScripts.ResetStream, [Keys.Seq(stream), Keys.Log(stream), Keys.Done(stream), Keys.Meta(stream)]);
+            StreamScripts.ResetStream, [Keys.Seq(stream), Keys.Log(stream), Keys.Done(stream), Keys.Meta(stream), Keys.Answer(stream)]);
         return (long)reset == 1;
     }
 
@@ -186,12 +188,13 @@ public sealed partial class StreamingService(
         var settings = options.Value;
         var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
             StreamScripts.EndStream,
-            StreamKeys(stream),
+            [.. StreamKeys(stream), Keys.Answer(stream)],
             [
                 status, reason ?? string.Empty, UnixTime.WholeMilliseconds(time.GetUtcNow()),
                 (long)settings.EndedRetention.TotalMilliseconds, (long)settings.LogRetention.TotalMilliseconds,
                 stream.Key, runId, stream.StreamId, idleBefore is { } idle ? UnixTime.WholeMilliseconds(idle) : 0,
                 Channels.ThreadFeedName(stream.ThreadId),
+                (long)settings.AnswerRetentionOr(runOptions.Value.Retention).TotalMilliseconds,
             ]))!;
 
         var outcome = (long)result[0];

@@ -60,7 +60,7 @@ public sealed class CleanupTests(AppFixture fixture) : IAsyncLifetime
         Assert.DoesNotContain($"{_threadId} live", outcome.StandardOutput);
         Assert.DoesNotContain($"{_threadId} recent", outcome.StandardOutput);
         Assert.Contains("Dry run: nothing was removed.", outcome.StandardOutput);
-        Assert.True(await ExistsAsync(Keys.Done(Old), Keys.Log(Old), Keys.Meta(Old)));
+        Assert.True(await ExistsAsync(Keys.Done(Old), Keys.Log(Old), Keys.Meta(Old), Keys.Answer(Old)));
         Assert.NotNull(await _redis.GetDatabase().SortedSetScoreAsync(Keys.ThreadStreams(_threadId), "old"));
         Assert.Contains($"would remove 1 expired run from thread {_threadId}'s run index", outcome.StandardOutput);
         Assert.NotNull(await _redis.GetDatabase().SortedSetScoreAsync(Keys.ThreadRuns(_threadId), _expiredRunId));
@@ -116,12 +116,48 @@ public sealed class CleanupTests(AppFixture fixture) : IAsyncLifetime
         await AssertOnlyTheExpiredRunLeftTheIndexAsync();
     }
 
+    [Fact]
+    public async Task CleanupKeepsTheAnswerOfAStreamWhoseRunIsKeptAndRemovesItOnceTheRunIsGone()
+    {
+        await using var lane = WorkerLane.Start(fixture);
+        await lane.StartWorkerAsync();
+        using var alice = await lane.SignInAsync();
+        var threadId = await alice.CreateThreadAsync();
+        var run = await alice.CreateRunAsync(threadId, "keep my answer");
+        await Eventually.MatchesAsync(() => alice.GetRunAsync(threadId, run.Id), seen => seen.Status == "completed", TestTimeouts.Default, "the run completing");
+        var stream = new StreamRef(threadId, run.StreamId);
+        var database = _redis.GetDatabase();
+        var anHourAgo = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds();
+        await database.HashSetAsync(Keys.Done(stream), "endedAt", anHourAgo);
+        await database.HashSetAsync(Keys.Answer(stream), AnswerFields.EndedAt, anHourAgo);
+
+        var whileKept = await OpsCli.RunAsync(fixture, ["cleanup", "--older-than", "30m"]);
+        var keptPage = await alice.GetTokensAsync(threadId, run.StreamId);
+        var keptRun = await alice.GetRunAsync(threadId, run.Id);
+        var indexedWhileKept = await database.SortedSetScoreAsync(Keys.ThreadStreams(threadId), run.StreamId);
+        // As Runs:Retention does to a finished run's record.
+        await database.KeyDeleteAsync(Keys.Run(run.Id));
+        var runGone = await OpsCli.RunAsync(fixture, ["cleanup", "--older-than", "30m"]);
+
+        Assert.True(whileKept.ExitCode == 0, whileKept.ToString());
+        Assert.Contains($"removed {threadId} {run.StreamId} (completed, last seq 20", whileKept.StandardOutput);
+        Assert.False(await ExistsAsync(Keys.Done(stream)) || await ExistsAsync(Keys.Log(stream)) || await ExistsAsync(Keys.Meta(stream)), "the end record, log or meta is still there");
+        Assert.Equal((StreamStatuses.Completed, 20L, 20), (keptPage.Status, keptPage.LastSeq, keptPage.Tokens.Count));
+        Assert.Equal(string.Concat(keptPage.Tokens.Select(token => token.Token)), keptRun.Output);
+        Assert.NotNull(indexedWhileKept);
+        Assert.True(runGone.ExitCode == 0, runGone.ToString());
+        Assert.Contains($"removed the kept answer of {threadId} {run.StreamId} (its run {run.Id} is gone, ended 1h", runGone.StandardOutput);
+        Assert.False(await ExistsAsync(Keys.Answer(stream)), "the answer of a run that is gone is still kept");
+        Assert.Null(await database.SortedSetScoreAsync(Keys.ThreadStreams(threadId), run.StreamId));
+    }
+
     private async Task AssertOnlyTheOldStreamIsGoneAsync()
     {
         var database = _redis.GetDatabase();
         Assert.False(await ExistsAsync(Keys.Done(Old)), "the old stream's end record is still there");
         Assert.False(await ExistsAsync(Keys.Log(Old)), "the old stream's log is still there");
         Assert.False(await ExistsAsync(Keys.Meta(Old)), "the old stream's meta is still there");
+        Assert.False(await ExistsAsync(Keys.Answer(Old)), "the old stream's kept answer is still there (it has no run to be kept with)");
         Assert.Null(await database.SortedSetScoreAsync(Keys.ThreadStreams(_threadId), "old"));
 
         var live = await _producer.Log.GetStateAsync(Live);
@@ -131,6 +167,7 @@ public sealed class CleanupTests(AppFixture fixture) : IAsyncLifetime
 
         var recent = await _producer.Log.GetStateAsync(Recent);
         Assert.Equal((StreamStatuses.Completed, 2L), (recent.Status, recent.LastSeq));
+        Assert.True(await ExistsAsync(Keys.Answer(Recent)), "the recent stream's kept answer is gone");
     }
 
     private async Task AssertOnlyTheExpiredRunLeftTheIndexAsync()

@@ -8,7 +8,8 @@ namespace ReHome.Worker.Ops.Cleanup;
 /// <summary>
 /// The runbook's <c>redis-cli --scan --pattern "ai:done:*" | xargs redis-cli del</c>, made safe: it
 /// scans in batches, removes only streams that have ended (never a live one) and ended long enough
-/// ago, and removes all of a stream's data, not just its end record.
+/// ago, and removes all of a stream's data, not just its end record — except its kept answer (and its
+/// place in the thread) while the stream's run is kept: that goes with the run (<see cref="KeptAnswerCleaner"/>).
 /// </summary>
 internal sealed class EndedStreamCleaner(IConnectionMultiplexer redis, TimeProvider time)
 {
@@ -36,7 +37,10 @@ internal sealed class EndedStreamCleaner(IConnectionMultiplexer redis, TimeProvi
             var removals = redis.GetDatabase().CreateBatch();
             var pending = candidates.Select(stream => (Stream: stream, Outcome: removals.ScriptEvaluateAsync(
                 CleanupScripts.RemoveEnded,
-                [Keys.Done(stream.Stream), Keys.Seq(stream.Stream), Keys.Log(stream.Stream), Keys.Meta(stream.Stream), Keys.ThreadStreams(stream.Stream.ThreadId)],
+                [
+                    Keys.Done(stream.Stream), Keys.Seq(stream.Stream), Keys.Log(stream.Stream), Keys.Meta(stream.Stream),
+                    Keys.ThreadStreams(stream.Stream.ThreadId), Keys.Answer(stream.Stream), Keys.Run(stream.RunId ?? string.Empty),
+                ],
                 [cutoff, stream.Stream.StreamId]))).ToArray();
             removals.Execute();
 
