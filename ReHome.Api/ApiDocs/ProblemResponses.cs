@@ -3,9 +3,12 @@ namespace ReHome.Api.ApiDocs;
 /// <summary>The problem-details answers several routes share, declared for the OpenAPI document.</summary>
 internal static class ProblemResponses
 {
-    /// <summary>401 without a valid bearer token; 403 with a token that names no user (no <c>sub</c> claim).</summary>
+    /// <summary>
+    /// 401 without a valid bearer token — a token that names no user (no user id claim: <c>sub</c>, or
+    /// <c>Auth:UserIdClaim</c> for an identity provider's) is not valid either.
+    /// </summary>
     public static TBuilder ProducesAuthProblems<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+        builder.ProducesProblem(StatusCodes.Status401Unauthorized);
 
     /// <summary>
     /// A JSON body: 413 over <c>HttpHostingExtensions.MaxRequestBodyBytes</c>, 415 in a charset .NET does not

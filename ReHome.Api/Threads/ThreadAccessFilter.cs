@@ -48,7 +48,7 @@ internal static class ThreadRoutes
 {
     /// <summary>
     /// The authorised, owner-checked, rate-limited route group of one thread, with the answers of
-    /// <see cref="ThreadAccessFilter"/> declared for the OpenAPI document: 400, 401/403, 404, 429.
+    /// <see cref="ThreadAccessFilter"/> declared for the OpenAPI document: 400, 401, 404 (another user's thread too), 429.
     /// </summary>
     public static RouteGroupBuilder MapThreadGroup(this IEndpointRouteBuilder routes, string tag) =>
         routes.MapGroup("/api/threads/{threadId}")
