@@ -16,7 +16,8 @@ internal static class AgentHostingExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
-        builder.Services.AddChatClient(CreateProvider).UseOpenTelemetry(sourceName: ReHomeTelemetry.GenAISourceName, configure: telemetry => telemetry.EnableSensitiveData = false);
+        builder.Services.AddChatClient(CreateProvider)
+            .Use((inner, services) => new ChatTelemetryClient(inner, services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         return builder;
     }
 
