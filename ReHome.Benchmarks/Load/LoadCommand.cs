@@ -13,7 +13,7 @@ internal static class LoadCommand
         var warmup = new Option<double>("--warmup") { Description = "Seconds of each step before the window (--quick: 2)", DefaultValueFactory = _ => 3 };
         var measure = new Option<double>("--measure") { Description = "Seconds of the window of shapes i, ii, iii (--quick: 5)", DefaultValueFactory = _ => 10 };
         var rampMeasure = new Option<double>("--ramp-measure") { Description = "Seconds of the window of each ramp step (--quick: 4)", DefaultValueFactory = _ => 6 };
-        var rampA = List("--ramp-a", "Tokens/s per thread of iv-a's steps (100 threads × 1 client)", ["50", "100", "150", "200", "250", "300", "350", "400"]);
+        var rampA = List("--ramp-a", "Tokens/s per thread of iv-a's steps (100 threads × 1 client)", ["50", "100", "150", "200", "250", "300", "350", "400", "500", "600", "800"]);
         var rampB = List("--ramp-b", "Tokens/s per thread of iv-b's steps (10 threads × 100 clients)", ["20", "30", "40", "50", "60", "80", "120"]);
         var clientProcesses = new Option<int>("--client-procs") { Description = "Load-client processes per step (connections split over them)", DefaultValueFactory = _ => 2 };
         var p99Limit = new Option<double>("--p99-limit-ms") { Description = "A ramp step meets the goal with p99 at most this (and 0 lost, producer ≥ 99 %)", DefaultValueFactory = _ => 50 };
