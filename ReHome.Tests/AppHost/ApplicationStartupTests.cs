@@ -28,10 +28,13 @@ public sealed class ApplicationStartupTests(AppFixture fixture)
     {
         using var client = fixture.CreateHttpClient(resource);
 
-        var health = await HealthProbe.GetAsync(client, TestContext.Current.CancellationToken);
+        // Tests that run meanwhile may raise a Redis-wide alert for a moment (a stream made to look
+        // stuck until the reaper's step ends it): the answer must come back to ok, not stay degraded.
+        var health = await Eventually.MatchesAsync(
+            () => HealthProbe.GetAsync(client, TestContext.Current.CancellationToken),
+            probe => probe.Status == "ok", TestTimeouts.Recovery, $"{resource} /health answering ok");
 
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        Assert.Equal("ok", health.Status);
     }
 
     [Theory]
