@@ -51,7 +51,6 @@ public static class StreamingHostingExtensions
         services.AddOptions<HubOptions>().Configure<IOptions<HubLimitsOptions>>((hub, limits) =>
             hub.MaximumReceiveMessageSize = limits.Value.MaximumReceiveMessageSize);
 
-        services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ErrorRate>();
         services.AddSingleton<StreamingMetrics>();
         services.AddSingleton<StreamingService>();

@@ -20,9 +20,9 @@ public static class WorkerHostingExtensions
         builder.AddWorkerHeartbeat();
         builder.AddAgents();
         builder.AddLatencyCanary();
+        builder.AddStuckStreamReaper();
 
         var services = builder.Services;
-        services.AddOptions<ReaperOptions>().BindConfiguration(ReaperOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<RedisPatience>();
         services.AddSingleton<QueueReader>();
         services.AddSingleton<QueueWakeSignal>();
@@ -31,7 +31,6 @@ public static class WorkerHostingExtensions
         services.AddSingleton<RunStopRegistry>();
         services.AddHostedService(provider => provider.GetRequiredService<RunStopRegistry>());
         services.AddHostedService<QueueConsumer>();
-        services.AddSingleton<StuckStreamReaper>();
         services.AddSingleton<QueueMetrics>();
         services.AddSingleton<RedisStateGauges>();
         services.AddOptions<RedisStateSamplerOptions>().BindConfiguration(RedisStateSamplerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();

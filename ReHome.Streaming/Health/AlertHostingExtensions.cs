@@ -14,10 +14,11 @@ public static class AlertHostingExtensions
     /// error rate, Redis memory, live sequences, stuck streams, an evicting maxmemory-policy → Degraded
     /// (the last is also a warning in the log at start). (Redis down → Unhealthy is
     /// the Redis client's own check.) A check that cannot reach Redis reports Degraded, not Unhealthy:
-    /// the Redis check already says Redis is down.
+    /// the Redis check already says Redis is down. Registers <see cref="AlertOptions"/> (<c>Alerts</c>), validated on start.
     /// </summary>
     public static TBuilder AddReHomeAlerts<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        builder.Services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<RedisState>();
         builder.Services.AddHealthChecks()
             .AddCheck<ErrorRateHealthCheck>("error-rate", HealthStatus.Degraded, [AlertTag])

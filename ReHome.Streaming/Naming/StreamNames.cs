@@ -96,10 +96,13 @@ public static class StreamNames
         public static string WorkerHeartbeat(string workerId) => $"ai:worker:{workerId}";
     }
 
-    /// <summary>Hash fields of the stream keys (meta, done) that more than one place reads or writes.</summary>
+    /// <summary>
+    /// Hash fields of a stream's keys — meta (<see cref="Keys.Meta"/>), end record (<see cref="Keys.Done"/>) and kept
+    /// answer (<see cref="AnswerFields"/>) — named here once, for C# and the stream scripts alike.
+    /// </summary>
     public static class Fields
     {
-        /// <summary>Meta and done: the run writing the stream.</summary>
+        /// <summary>Meta, done and answer: the run writing the stream.</summary>
         public const string RunId = "runId";
 
         /// <summary>
@@ -107,6 +110,21 @@ public static class StreamNames
         /// restart. A (seq, epoch) pair names one token; the same seq under another epoch is another token.
         /// </summary>
         public const string Epoch = "epoch";
+
+        /// <summary>Meta: when the stream's first token (or its restart) was written (Unix ms).</summary>
+        public const string CreatedAt = "createdAt";
+
+        /// <summary>Done and answer: the final seq, the end status (<see cref="StreamStatuses"/>) and its reason ('' for none).</summary>
+        public const string LastSeq = "lastSeq", Status = "status", Reason = "reason";
+
+        /// <summary>Done and answer: when the stream ended (Unix ms).</summary>
+        public const string EndedAt = "endedAt";
+    }
+
+    /// <summary>Fields of an entry of a stream's log (<see cref="Keys.Log"/>): the token's text and its emittedAt (Unix ms).</summary>
+    public static class LogFields
+    {
+        public const string Text = "t", EmittedAt = "e";
     }
 
     /// <summary>
@@ -124,7 +142,8 @@ public static class StreamNames
     /// <summary>Hash fields of <see cref="Keys.Answer"/>, as <see cref="Streams.StreamScripts.EndStream"/> writes them.</summary>
     public static class AnswerFields
     {
-        public const string RunId = "runId", Epoch = "epoch", LastSeq = "lastSeq", Status = "status", Reason = "reason", EndedAt = "endedAt";
+        public const string RunId = Fields.RunId, Epoch = Fields.Epoch, LastSeq = Fields.LastSeq, Status = Fields.Status, Reason = Fields.Reason,
+            EndedAt = Fields.EndedAt;
 
         /// <summary>The seq of the first token kept: 1, or later when the log had lost its head (<c>Streaming:LogMaxLength</c>); 0 for no token.</summary>
         public const string FirstSeq = "firstSeq";

@@ -24,7 +24,7 @@ internal static class RunScripts
     /// </summary>
     public const string CreateAndEnqueue = $$"""
         if redis.call('EXISTS', KEYS[7]) == 1 then return false end
-        if redis.call('HSETNX', KEYS[4], 'runId', ARGV[1]) == 0 then return false end
+        if redis.call('HSETNX', KEYS[4], '{{Fields.RunId}}', ARGV[1]) == 0 then return false end
         redis.call('DEL', KEYS[8], KEYS[9], KEYS[10])
         redis.call('HSET', KEYS[1], 'threadId', ARGV[2], 'streamId', ARGV[3], 'priority', ARGV[4],
           'status', 'queued', 'input', ARGV[5], 'attempts', 0, 'createdAt', ARGV[6], 'version', 1)

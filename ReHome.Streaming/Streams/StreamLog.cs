@@ -17,52 +17,42 @@ public sealed class StreamLog(IConnectionMultiplexer redis, IOptions<StreamingOp
     public async Task<IReadOnlyList<StreamState>> GetStatesAsync(IEnumerable<StreamRef> streams)
     {
         var batch = redis.GetDatabase().CreateBatch();
-        var reads = streams.Select(stream => (
-            Stream: stream,
-            Seq: batch.StringGetAsync(Keys.Seq(stream)),
-            Done: batch.HashGetAsync(Keys.Done(stream), ["lastSeq", "status", "reason"]),
-            Meta: batch.HashGetAsync(Keys.Meta(stream), [Fields.RunId, Fields.Epoch]),
-            Answer: batch.HashGetAsync(Keys.Answer(stream), AnswerStateFields))).ToArray();
+        var reads = streams.Select(stream => StreamStateReads.Queue(batch, stream)).ToArray();
         batch.Execute();
 
         // Each await below finds its answer already there.
         var states = new StreamState[reads.Length];
         for (var i = 0; i < reads.Length; i++)
         {
-            var read = reads[i];
-            var (writer, epoch) = Meta(await read.Meta);
-            states[i] = ToState(read.Stream, await read.Seq, await read.Done, writer, epoch, await read.Answer);
+            states[i] = (await reads[i].ReadAsync()).State;
         }
 
         return states;
     }
 
-    private static readonly RedisValue[] AnswerStateFields =
-        [AnswerFields.LastSeq, AnswerFields.Status, AnswerFields.Reason, AnswerFields.RunId, AnswerFields.Epoch];
-
     /// <summary>
-    /// A live stream by its counter and meta; an ended one by its end record, or, once that expired
-    /// (<c>Streaming:EndedRetention</c>), by its kept answer, which also names its run and epoch when the
-    /// meta expired (<c>Streaming:LogRetention</c>).
+    /// What Redis holds of many streams, in the order given, read in one round trip — for the operator
+    /// commands, which list and clean up streams through this, not by reading the stream's keys themselves.
     /// </summary>
-    private static StreamState ToState(StreamRef stream, RedisValue lastSeq, RedisValue[] endRecord, string? writer, string? epoch, RedisValue[] answer)
+    public async Task<IReadOnlyList<StreamRecord>> GetRecordsAsync(IEnumerable<StreamRef> streams)
     {
-        var (doneLastSeq, doneStatus, doneReason) = (endRecord[0], endRecord[1], endRecord[2]);
-        if (lastSeq.HasValue && !doneStatus.HasValue)
+        var batch = redis.GetDatabase().CreateBatch();
+        var reads = streams.Select(stream => (
+            State: StreamStateReads.Queue(batch, stream),
+            Activity: batch.SortedSetScoreAsync(Keys.Active, stream.Key),
+            DoneTtl: batch.KeyTimeToLiveAsync(Keys.Done(stream)))).ToArray();
+        batch.Execute();
+
+        var records = new StreamRecord[reads.Length];
+        for (var i = 0; i < reads.Length; i++)
         {
-            return new StreamState(stream, StreamStatuses.Streaming, (long)lastSeq, writer, null, epoch);
+            var (state, counter, end, answer) = await reads[i].State.ReadAsync();
+            records[i] = new StreamRecord(
+                state, counter, await reads[i].Activity is { } activity ? DateTimeOffset.FromUnixTimeMilliseconds((long)activity) : null,
+                end.Held, end.RunId, end.Held ? await reads[i].DoneTtl : null, answer.RunId, answer.EndedAt);
         }
 
-        var (keptWriter, keptEpoch) = Meta(answer[3..]);
-        (writer, epoch) = (writer ?? keptWriter, epoch ?? keptEpoch);
-        if (doneStatus.HasValue)
-        {
-            return new StreamState(stream, doneStatus!, (long)doneLastSeq, writer, doneReason.IsNullOrEmpty ? null : (string?)doneReason, epoch);
-        }
-
-        return answer[1].HasValue
-            ? new StreamState(stream, (string)answer[1]!, (long)answer[0], writer, answer[2].IsNullOrEmpty ? null : (string?)answer[2], epoch)
-            : new StreamState(stream, StreamStatuses.Unknown, 0, writer, null, epoch);
+        return records;
     }
 
     /// <summary>
@@ -97,7 +87,7 @@ public sealed class StreamLog(IConnectionMultiplexer redis, IOptions<StreamingOp
             return (answer.TokensAfter(stream, runId ?? answer.RunId, afterSeq, limit), answer);
         }
 
-        var (writer, epoch) = Meta(await meta);
+        var (writer, epoch) = StreamStateReads.RunAndEpoch(await meta);
         runId ??= writer ?? string.Empty;
         var entries = await range;
 
@@ -106,7 +96,7 @@ public sealed class StreamLog(IConnectionMultiplexer redis, IOptions<StreamingOp
         {
             var id = (string)entry.Id!;
             var seq = long.Parse(id.AsSpan(0, id.IndexOf('-', StringComparison.Ordinal)), System.Globalization.CultureInfo.InvariantCulture);
-            tokens.Add(new TokenEvent(stream.ThreadId, runId, stream.StreamId, seq, (string?)entry["t"] ?? string.Empty, (double)entry["e"], epoch));
+            tokens.Add(new TokenEvent(stream.ThreadId, runId, stream.StreamId, seq, (string?)entry[LogFields.Text] ?? string.Empty, (double)entry[LogFields.EmittedAt], epoch));
         }
 
         return (tokens, null);
@@ -134,9 +124,6 @@ public sealed class StreamLog(IConnectionMultiplexer redis, IOptions<StreamingOp
 
         return outputs;
     }
-
-    private static (string? RunId, string? Epoch) Meta(RedisValue[] fields) =>
-        ((string?)fields[0], fields[1].IsNullOrEmpty ? null : (string?)fields[1]);
 
     /// <summary>
     /// Every token after <paramref name="afterSeq"/> the log holds, page by page, until the log has no more;

@@ -1,3 +1,5 @@
+using static ReHome.Streaming.Naming.StreamNames;
+
 namespace ReHome.Streaming.Streams;
 
 /// <summary>
@@ -88,12 +90,12 @@ internal static class StreamScripts
     /// Publishes the reset on the feed (<see cref="StreamFeed"/>).
     /// Returns 1 when restarted, 0 when the stream has ended.
     /// </summary>
-    public const string RestartStream = """
+    public const string RestartStream = $$"""
         if redis.call('EXISTS', KEYS[4]) == 1 then return 0 end
         redis.call('SET', KEYS[1], 0)
         redis.call('DEL', KEYS[2])
-        redis.call('HSET', KEYS[5], 'runId', ARGV[2], 'epoch', ARGV[1])
-        redis.call('HSETNX', KEYS[5], 'createdAt', ARGV[3])
+        redis.call('HSET', KEYS[5], '{{Fields.RunId}}', ARGV[2], '{{Fields.Epoch}}', ARGV[1])
+        redis.call('HSETNX', KEYS[5], '{{Fields.CreatedAt}}', ARGV[3])
         redis.call('PERSIST', KEYS[5])
         redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4])
         redis.call('ZADD', KEYS[6], 'NX', ARGV[3], ARGV[5])
@@ -116,10 +118,10 @@ internal static class StreamScripts
     /// the thread's feed channel, answer TTL (ms). The end that ends the stream is published on the feed (<see cref="StreamFeed"/>).
     /// Returns { ended (1/0), lastSeq, status, runId, epoch ('' when unknown) }.
     /// </summary>
-    public const string EndStream = """
+    public const string EndStream = $$"""
         if redis.call('EXISTS', KEYS[4]) == 1 then
-          local done = redis.call('HMGET', KEYS[4], 'lastSeq', 'status', 'runId')
-          return { 0, tonumber(done[1]), done[2], done[3] or '', redis.call('HGET', KEYS[5], 'epoch') or '' }
+          local done = redis.call('HMGET', KEYS[4], '{{Fields.LastSeq}}', '{{Fields.Status}}', '{{Fields.RunId}}')
+          return { 0, tonumber(done[1]), done[2], done[3] or '', redis.call('HGET', KEYS[5], '{{Fields.Epoch}}') or '' }
         end
         local idleBefore = tonumber(ARGV[9])
         if idleBefore > 0 then
@@ -127,17 +129,18 @@ internal static class StreamScripts
           if (not active) or tonumber(active) >= idleBefore then return { -1, 0, '', '', '' } end
         end
         local last = tonumber(redis.call('GET', KEYS[1]) or '0')
-        local runId = redis.call('HGET', KEYS[5], 'runId') or ARGV[7]
+        local runId = redis.call('HGET', KEYS[5], '{{Fields.RunId}}') or ARGV[7]
         if runId == '' then runId = ARGV[7] end
-        redis.call('HSET', KEYS[4], 'lastSeq', last, 'status', ARGV[1], 'reason', ARGV[2], 'endedAt', ARGV[3], 'runId', runId)
+        redis.call('HSET', KEYS[4], '{{Fields.LastSeq}}', last, '{{Fields.Status}}', ARGV[1], '{{Fields.Reason}}', ARGV[2], '{{Fields.EndedAt}}', ARGV[3],
+          '{{Fields.RunId}}', runId)
         redis.call('PEXPIRE', KEYS[4], ARGV[4])
         redis.call('DEL', KEYS[1])
-        redis.call('HSETNX', KEYS[5], 'runId', runId)
+        redis.call('HSETNX', KEYS[5], '{{Fields.RunId}}', runId)
         redis.call('PEXPIRE', KEYS[5], ARGV[5])
         redis.call('PEXPIRE', KEYS[2], ARGV[5])
         redis.call('ZREM', KEYS[3], ARGV[6])
         redis.call('ZADD', KEYS[6], 'NX', ARGV[3], ARGV[8])
-        local epoch = redis.call('HGET', KEYS[5], 'epoch') or ''
+        local epoch = redis.call('HGET', KEYS[5], '{{Fields.Epoch}}') or ''
         local entries = redis.call('XRANGE', KEYS[2], '-', '+')
         local texts, sizes, firstSeq = {}, {}, 0
         for i, entry in ipairs(entries) do
@@ -146,8 +149,9 @@ internal static class StreamScripts
         end
         if entries[1] then firstSeq = tonumber(string.match(entries[1][1], '^%d+')) end
         redis.call('DEL', KEYS[7])
-        redis.call('HSET', KEYS[7], 'runId', runId, 'epoch', epoch, 'lastSeq', last, 'status', ARGV[1], 'reason', ARGV[2],
-          'endedAt', ARGV[3], 'firstSeq', firstSeq, 'text', table.concat(texts), 'sizes', table.concat(sizes, ','))
+        redis.call('HSET', KEYS[7], '{{AnswerFields.RunId}}', runId, '{{AnswerFields.Epoch}}', epoch, '{{AnswerFields.LastSeq}}', last,
+          '{{AnswerFields.Status}}', ARGV[1], '{{AnswerFields.Reason}}', ARGV[2], '{{AnswerFields.EndedAt}}', ARGV[3],
+          '{{AnswerFields.FirstSeq}}', firstSeq, '{{AnswerFields.Text}}', table.concat(texts), '{{AnswerFields.Sizes}}', table.concat(sizes, ','))
         redis.call('PEXPIRE', KEYS[7], ARGV[11])
         redis.call('PUBLISH', ARGV[10], 'e\n' .. last .. '\n' .. epoch .. '\n' .. ARGV[1] .. '\n' .. runId .. '\n' .. ARGV[8] .. '\n' .. ARGV[2])
         return { 1, last, ARGV[1], runId, epoch }
@@ -160,6 +164,50 @@ internal static class StreamScripts
     public const string ResetStream = """
         if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
         redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+        return 1
+        """;
+
+    /// <summary>Outcomes of <see cref="RemoveEnded"/>.</summary>
+    public const long Removed = 1, EndedTooRecently = 0, Live = -1, NotEnded = -2;
+
+    /// <summary>
+    /// Removes an ended stream's data — end record, log and meta — only if, at this instant, it is not
+    /// live and it ended at or before the cutoff. Checked and done in one step, so a stream that starts
+    /// again between the scan and the removal is left alone. Its kept answer and its entry in the
+    /// thread's stream index stay while the run that wrote it is kept (the answer lasts as long as its
+    /// run); a stream whose run is gone, or that had none, loses them too.
+    /// KEYS: done, seq, log, meta, threadStreams, answer, run (the end record's). ARGV: cutoff (Unix ms), streamId.
+    /// Returns 1 removed, 0 ended after the cutoff, -1 live, -2 not ended (no end record).
+    /// </summary>
+    public const string RemoveEnded = $$"""
+        if redis.call('EXISTS', KEYS[2]) == 1 then return -1 end
+        local endedAt = tonumber(redis.call('HGET', KEYS[1], '{{Fields.EndedAt}}') or '')
+        if not endedAt then return -2 end
+        if endedAt > tonumber(ARGV[1]) then return 0 end
+        redis.call('DEL', KEYS[1], KEYS[3], KEYS[4])
+        if redis.call('EXISTS', KEYS[7]) == 0 then
+          redis.call('DEL', KEYS[6])
+          redis.call('ZREM', KEYS[5], ARGV[2])
+        end
+        return 1
+        """;
+
+    /// <summary>
+    /// Removes a stream's kept answer once the run that wrote it is gone (<c>Runs:Retention</c>, or a stream
+    /// written without a run), if it ended at or before the cutoff and is still that run's answer; and the
+    /// stream's entry in the thread's index unless the stream id is in use again (live, or ended recently).
+    /// KEYS: answer, run, seq, done, threadStreams. ARGV: cutoff (Unix ms), streamId, runId (as read before).
+    /// Returns 1 when removed.
+    /// </summary>
+    public const string RemoveAnswer = $$"""
+        local kept = redis.call('HMGET', KEYS[1], '{{AnswerFields.RunId}}', '{{AnswerFields.EndedAt}}')
+        if (not kept[1]) or kept[1] ~= ARGV[3] then return 0 end
+        if tonumber(kept[2] or '0') > tonumber(ARGV[1]) then return 0 end
+        if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+        redis.call('DEL', KEYS[1])
+        if redis.call('EXISTS', KEYS[3]) == 0 and redis.call('EXISTS', KEYS[4]) == 0 then
+          redis.call('ZREM', KEYS[5], ARGV[2])
+        end
         return 1
         """;
 }

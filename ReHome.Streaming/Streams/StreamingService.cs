@@ -175,6 +175,47 @@ public sealed partial class StreamingService(
         return (long)reset == 1;
     }
 
+    /// <summary>
+    /// Removes ended streams' data — end record, log and meta; their kept answer and place in the thread too
+    /// when the run named (the end record's, <see cref="StreamRecord.EndRecordRunId"/>) is gone — each only if it
+    /// is not live and ended at or before <paramref name="endedBefore"/>, checked and done in one step per stream
+    /// (<see cref="StreamScripts.RemoveEnded"/>), all in one round trip.
+    /// </summary>
+    /// <returns>For each stream, in the order given, whether it was removed.</returns>
+    public Task<IReadOnlyList<bool>> RemoveEndedAsync(IEnumerable<(StreamRef Stream, string? RunId)> streams, DateTimeOffset endedBefore) =>
+        RemoveAsync(streams.Select(stream => (StreamScripts.RemoveEnded, new RedisKey[]
+        {
+            Keys.Done(stream.Stream), Keys.Seq(stream.Stream), Keys.Log(stream.Stream), Keys.Meta(stream.Stream),
+            Keys.ThreadStreams(stream.Stream.ThreadId), Keys.Answer(stream.Stream), Keys.Run(stream.RunId ?? string.Empty),
+        }, new RedisValue[] { UnixTime.WholeMilliseconds(endedBefore), stream.Stream.StreamId })));
+
+    /// <summary>
+    /// Removes kept answers whose run (<paramref name="streams"/>' run ids, as read from the answers) is gone, each only
+    /// if it is still that run's answer and ended at or before <paramref name="endedBefore"/>, with the stream's place in
+    /// its thread unless its id is in use again (<see cref="StreamScripts.RemoveAnswer"/>), all in one round trip.
+    /// </summary>
+    /// <returns>For each answer, in the order given, whether it was removed.</returns>
+    public Task<IReadOnlyList<bool>> RemoveAnswersAsync(IEnumerable<(StreamRef Stream, string RunId)> streams, DateTimeOffset endedBefore) =>
+        RemoveAsync(streams.Select(stream => (StreamScripts.RemoveAnswer, new RedisKey[]
+        {
+            Keys.Answer(stream.Stream), Keys.Run(stream.RunId), Keys.Seq(stream.Stream), Keys.Done(stream.Stream), Keys.ThreadStreams(stream.Stream.ThreadId),
+        }, new RedisValue[] { UnixTime.WholeMilliseconds(endedBefore), stream.Stream.StreamId, stream.RunId })));
+
+    private async Task<IReadOnlyList<bool>> RemoveAsync(IEnumerable<(string Script, RedisKey[] Keys, RedisValue[] Arguments)> removals)
+    {
+        var batch = redis.GetDatabase().CreateBatch();
+        var pending = removals.Select(removal => batch.ScriptEvaluateAsync(removal.Script, removal.Keys, removal.Arguments)).ToArray();
+        batch.Execute();
+
+        var removed = new bool[pending.Length];
+        for (var i = 0; i < pending.Length; i++)
+        {
+            removed[i] = (long)await pending[i] == StreamScripts.Removed;
+        }
+
+        return removed;
+    }
+
     private async Task<StreamEndedEvent> EndAsync(StreamRef stream, string runId, string status, string? reason, CancellationToken cancellationToken)
     {
         var (_, endedEvent) = await EndCoreAsync(stream, runId, status, reason, idleBefore: null, cancellationToken);

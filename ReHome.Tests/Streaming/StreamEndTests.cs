@@ -63,6 +63,26 @@ public sealed class StreamEndTests(AppFixture fixture)
     }
 
     [Fact]
+    public async Task AStreamsStateSaysWhenItEndedFromItsEndRecordAndOnceThatExpiredFromItsKeptAnswer()
+    {
+        var stream = new StreamRef($"thr-{Guid.NewGuid():N}"[..24], "answer");
+        await using var producer = await StreamProducer.StartAsync(fixture);
+        await producer.EmitAsync(stream, "run-1", 2);
+        Assert.Null((await producer.Log.GetStateAsync(stream)).EndedAt);
+
+        var before = DateTimeOffset.UtcNow.AddSeconds(-5);
+        await producer.Streaming.CompleteAsync(stream, "run-1");
+        var ended = (await producer.Log.GetStateAsync(stream)).EndedAt;
+        Assert.NotNull(ended);
+        Assert.InRange(ended.Value, before, DateTimeOffset.UtcNow.AddSeconds(5));
+
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(fixture.RedisConnectionString);
+        Assert.True(await redis.GetDatabase().KeyDeleteAsync($"ai:done:{stream.Key}"));
+        var kept = await producer.Log.GetStateAsync(stream);
+        Assert.Equal((StreamStatuses.Completed, 2L, ended), (kept.Status, kept.LastSeq, kept.EndedAt));
+    }
+
+    [Fact]
     public async Task AnEndedStreamIdCanBeResetAndStartsAgainFromSeqOne()
     {
         using var alice = await fixture.SignInAsync();

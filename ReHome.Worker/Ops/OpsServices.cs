@@ -54,9 +54,7 @@ internal sealed class OpsServices : IAsyncDisposable
         builder.AddReHomeStreaming();
         builder.AddReHomeSigningKeys();
         builder.AddAgents();
-        builder.Services.AddOptions<ReaperOptions>().BindConfiguration(ReaperOptions.SectionName).ValidateDataAnnotations();
-        builder.Services.AddSingleton<StuckStreamReaper>();
-        builder.Services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.SectionName).ValidateDataAnnotations();
+        builder.AddStuckStreamReaper();
 
         IConnectionMultiplexer? redis = null;
         if (connectRedis)

@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using ReHome.Streaming.Queue;
 using ReHome.Streaming.Runs;
+using ReHome.Streaming.Streams;
 
 namespace ReHome.Worker.Ops.Cleanup;
 
@@ -30,7 +31,7 @@ internal static class CleanupCommand
         {
             var (age, preview) = (parse.GetValue(olderThan) ?? DefaultOlderThan, parse.GetValue(dryRun));
             await using var ops = await OpsServices.CreateAsync(connectRedis: true, cancellationToken);
-            var cleaner = new EndedStreamCleaner(ops.Redis, ops.Get<TimeProvider>());
+            var cleaner = new EndedStreamCleaner(ops.Redis, ops.Get<StreamLog>(), ops.Get<StreamingService>(), ops.Get<TimeProvider>());
 
             var verb = preview ? "would remove" : "removed";
             var count = 0;
@@ -42,7 +43,7 @@ internal static class CleanupCommand
             }
 
             var answers = 0;
-            await foreach (var answer in new KeptAnswerCleaner(ops.Redis, ops.Get<TimeProvider>()).RunAsync(age, preview, parse.GetValue(batchSize), cancellationToken))
+            await foreach (var answer in new KeptAnswerCleaner(ops.Redis, ops.Get<StreamLog>(), ops.Get<StreamingService>(), ops.Get<TimeProvider>()).RunAsync(age, preview, parse.GetValue(batchSize), cancellationToken))
             {
                 answers++;
                 console.Line(string.Create(CultureInfo.InvariantCulture,

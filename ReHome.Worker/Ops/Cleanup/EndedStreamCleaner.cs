@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using ReHome.Streaming.Streams;
 using ReHome.Worker.Ops.Streams;
 using StackExchange.Redis;
 using static ReHome.Streaming.Naming.StreamNames;
@@ -10,14 +11,15 @@ namespace ReHome.Worker.Ops.Cleanup;
 /// scans in batches, removes only streams that have ended (never a live one) and ended long enough
 /// ago, and removes all of a stream's data, not just its end record — except its kept answer (and its
 /// place in the thread) while the stream's run is kept: that goes with the run (<see cref="KeptAnswerCleaner"/>).
+/// The removal is the stream's own (<see cref="StreamingService.RemoveEndedAsync"/>).
 /// </summary>
-internal sealed class EndedStreamCleaner(IConnectionMultiplexer redis, TimeProvider time)
+internal sealed class EndedStreamCleaner(IConnectionMultiplexer redis, StreamLog log, StreamingService streaming, TimeProvider time)
 {
     /// <summary>The streams removed (or, in a dry run, that would be), batch by batch as they go.</summary>
     public async IAsyncEnumerable<EndedStream> RunAsync(
         TimeSpan olderThan, bool dryRun, int batchSize, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var inventory = new StreamInventory(redis, time);
+        var inventory = new StreamInventory(redis, log, time);
         await foreach (var batch in RedisScan.StreamBatchesAsync(redis, Keys.DonePrefix, batchSize, cancellationToken))
         {
             var candidates = (await inventory.ReadEndedAsync(batch))
@@ -33,22 +35,12 @@ internal sealed class EndedStreamCleaner(IConnectionMultiplexer redis, TimeProvi
                 continue;
             }
 
-            var cutoff = (time.GetUtcNow() - olderThan).ToUnixTimeMilliseconds();
-            var removals = redis.GetDatabase().CreateBatch();
-            var pending = candidates.Select(stream => (Stream: stream, Outcome: removals.ScriptEvaluateAsync(
-                CleanupScripts.RemoveEnded,
-                [
-                    Keys.Done(stream.Stream), Keys.Seq(stream.Stream), Keys.Log(stream.Stream), Keys.Meta(stream.Stream),
-                    Keys.ThreadStreams(stream.Stream.ThreadId), Keys.Answer(stream.Stream), Keys.Run(stream.RunId ?? string.Empty),
-                ],
-                [cutoff, stream.Stream.StreamId]))).ToArray();
-            removals.Execute();
-
-            foreach (var removal in pending)
+            var removed = await streaming.RemoveEndedAsync(candidates.Select(stream => (stream.Stream, stream.RunId)), time.GetUtcNow() - olderThan);
+            for (var i = 0; i < candidates.Length; i++)
             {
-                if ((long)await removal.Outcome == CleanupScripts.Removed)
+                if (removed[i])
                 {
-                    yield return removal.Stream;
+                    yield return candidates[i];
                 }
             }
         }

@@ -12,9 +12,10 @@ internal sealed record OrphanedAnswer(StreamRef Stream, string RunId, TimeSpan E
 /// Walks the kept answers (<c>ai:answer:*</c>, SCAN in batches) and removes those whose run is gone and
 /// that ended longer ago than the cutoff, with the stream's place in its thread: an answer lives as long
 /// as its run. By default they expire with it (<c>Streaming:AnswerRetention</c> is <c>Runs:Retention</c>);
-/// this removes what a longer setting, or a stream written without a run, leaves.
+/// this removes what a longer setting, or a stream written without a run, leaves. The answers are read and removed
+/// through the stream's own API (<see cref="StreamLog.GetRecordsAsync"/>, <see cref="StreamingService.RemoveAnswersAsync"/>).
 /// </summary>
-internal sealed class KeptAnswerCleaner(IConnectionMultiplexer redis, TimeProvider time)
+internal sealed class KeptAnswerCleaner(IConnectionMultiplexer redis, StreamLog log, StreamingService streaming, TimeProvider time)
 {
     /// <summary>The answers removed (or, in a dry run, that would be), batch by batch as they go.</summary>
     public async IAsyncEnumerable<OrphanedAnswer> RunAsync(
@@ -24,7 +25,7 @@ internal sealed class KeptAnswerCleaner(IConnectionMultiplexer redis, TimeProvid
         await foreach (var batch in RedisScan.StreamBatchesAsync(redis, Keys.AnswerPrefix, batchSize, cancellationToken))
         {
             var now = time.GetUtcNow();
-            var orphans = await FindOrphansAsync(database, batch, now);
+            var orphans = await FindOrphansAsync(database, await log.GetRecordsAsync(batch), now);
             var candidates = orphans.Where(orphan => orphan.EndedAgo >= olderThan).ToArray();
             if (dryRun)
             {
@@ -36,51 +37,35 @@ internal sealed class KeptAnswerCleaner(IConnectionMultiplexer redis, TimeProvid
                 continue;
             }
 
-            var cutoff = (now - olderThan).ToUnixTimeMilliseconds();
-            var removals = database.CreateBatch();
-            var pending = candidates.Select(orphan => (Orphan: orphan, Outcome: removals.ScriptEvaluateAsync(
-                CleanupScripts.RemoveAnswer,
-                [Keys.Answer(orphan.Stream), Keys.Run(orphan.RunId), Keys.Seq(orphan.Stream), Keys.Done(orphan.Stream), Keys.ThreadStreams(orphan.Stream.ThreadId)],
-                [cutoff, orphan.Stream.StreamId, orphan.RunId]))).ToArray();
-            removals.Execute();
-
-            foreach (var removal in pending)
+            var removed = await streaming.RemoveAnswersAsync(candidates.Select(orphan => (orphan.Stream, orphan.RunId)), now - olderThan);
+            for (var i = 0; i < candidates.Length; i++)
             {
-                if ((long)await removal.Outcome == 1)
+                if (removed[i])
                 {
-                    yield return removal.Orphan;
+                    yield return candidates[i];
                 }
             }
         }
     }
 
-    /// <summary>The answers of <paramref name="streams"/> whose run record no longer exists, in one round trip each for answers and runs.</summary>
-    private static async Task<IReadOnlyList<OrphanedAnswer>> FindOrphansAsync(IDatabase database, IReadOnlyList<StreamRef> streams, DateTimeOffset now)
+    /// <summary>The kept answers among <paramref name="records"/> whose run record no longer exists, in one round trip.</summary>
+    private static async Task<IReadOnlyList<OrphanedAnswer>> FindOrphansAsync(IDatabase database, IReadOnlyList<StreamRecord> records, DateTimeOffset now)
     {
-        var reads = database.CreateBatch();
-        var answers = streams.Select(stream => (Stream: stream, Fields: reads.HashGetAsync(Keys.Answer(stream), [AnswerFields.RunId, AnswerFields.EndedAt]))).ToArray();
-        reads.Execute();
-
-        var kept = new List<(StreamRef Stream, string RunId, long EndedAt)>(answers.Length);
-        foreach (var answer in answers)
-        {
-            var fields = await answer.Fields;
-            if (!fields[0].IsNull && fields[1].TryParse(out long endedAt))
-            {
-                kept.Add((answer.Stream, (string)fields[0]!, endedAt));
-            }
-        }
+        var kept = records
+            .Where(record => record.AnswerRunId is not null && record.AnswerEndedAt is not null)
+            .Select(record => (record.State.Stream, RunId: record.AnswerRunId!, EndedAt: record.AnswerEndedAt!.Value))
+            .ToArray();
 
         var checks = database.CreateBatch();
         var runs = kept.Select(answer => checks.KeyExistsAsync(Keys.Run(answer.RunId))).ToArray();
         checks.Execute();
 
         var orphans = new List<OrphanedAnswer>();
-        for (var i = 0; i < kept.Count; i++)
+        for (var i = 0; i < kept.Length; i++)
         {
             if (!await runs[i])
             {
-                orphans.Add(new OrphanedAnswer(kept[i].Stream, kept[i].RunId, now - DateTimeOffset.FromUnixTimeMilliseconds(kept[i].EndedAt)));
+                orphans.Add(new OrphanedAnswer(kept[i].Stream, kept[i].RunId, now - kept[i].EndedAt));
             }
         }
 

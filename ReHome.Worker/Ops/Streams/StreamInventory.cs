@@ -10,8 +10,11 @@ internal sealed record LiveStream(StreamRef Stream, long LastSeq, string? RunId,
 /// <summary>An ended stream: its <c>ai:done</c> record and how long until it expires.</summary>
 internal sealed record EndedStream(StreamRef Stream, string Status, long LastSeq, string? RunId, string? Reason, TimeSpan? EndedAgo, TimeSpan? ExpiresIn, bool IsLive);
 
-/// <summary>Reads what Redis holds about streams, a batch at a time in one round trip.</summary>
-internal sealed class StreamInventory(IConnectionMultiplexer redis, TimeProvider time)
+/// <summary>
+/// Lists what Redis holds about streams, a batch at a time: SCAN for their keys, then one round trip per batch
+/// through <see cref="StreamLog.GetRecordsAsync"/>, which owns how a stream is laid out.
+/// </summary>
+internal sealed class StreamInventory(IConnectionMultiplexer redis, StreamLog log, TimeProvider time)
 {
     public const int BatchSize = 500;
 
@@ -20,25 +23,13 @@ internal sealed class StreamInventory(IConnectionMultiplexer redis, TimeProvider
         var live = new List<LiveStream>();
         await foreach (var batch in RedisScan.StreamBatchesAsync(redis, Keys.SeqPrefix, BatchSize, cancellationToken))
         {
-            var reads = redis.GetDatabase().CreateBatch();
-            var pending = batch.Select(stream => (
-                Stream: stream,
-                Seq: reads.StringGetAsync(Keys.Seq(stream)),
-                Active: reads.SortedSetScoreAsync(Keys.Active, stream.Key),
-                RunId: reads.HashGetAsync(Keys.Meta(stream), "runId"))).ToArray();
-            reads.Execute();
-
+            var records = await log.GetRecordsAsync(batch);
             var now = time.GetUtcNow();
-            foreach (var read in pending)
+            foreach (var record in records)
             {
-                var (seq, lastActivity, runId) = (await read.Seq, await read.Active, await read.RunId);
-                if (seq.HasValue)
+                if (record.Counter is { } lastSeq)
                 {
-                    live.Add(new LiveStream(
-                        read.Stream,
-                        (long)seq,
-                        (string?)runId,
-                        lastActivity is { } activity ? now - DateTimeOffset.FromUnixTimeMilliseconds((long)activity) : null));
+                    live.Add(new LiveStream(record.State.Stream, lastSeq, record.State.RunId, now - record.LastActivity));
                 }
             }
         }
@@ -60,37 +51,13 @@ internal sealed class StreamInventory(IConnectionMultiplexer redis, TimeProvider
     /// <summary>The end records of these streams (those that still have one), and whether each is, against all rules, also live.</summary>
     public async Task<IReadOnlyList<EndedStream>> ReadEndedAsync(IReadOnlyList<StreamRef> streams)
     {
-        var reads = redis.GetDatabase().CreateBatch();
-        var pending = streams.Select(stream => (
-            Stream: stream,
-            Done: reads.HashGetAsync(Keys.Done(stream), ["status", "lastSeq", "runId", "reason", "endedAt"]),
-            Ttl: reads.KeyTimeToLiveAsync(Keys.Done(stream)),
-            Live: reads.KeyExistsAsync(Keys.Seq(stream)))).ToArray();
-        reads.Execute();
-
-        // One round trip for the whole batch; each await below finds its answer already there.
+        var records = await log.GetRecordsAsync(streams);
         var now = time.GetUtcNow();
-        var ended = new List<EndedStream>(pending.Length);
-        foreach (var read in pending)
-        {
-            var done = await read.Done;
-            var (ttl, live) = (await read.Ttl, await read.Live);
-            if (!done[0].HasValue)
-            {
-                continue;
-            }
-
-            ended.Add(new EndedStream(
-                read.Stream,
-                (string)done[0]!,
-                done[1].TryParse(out long lastSeq) ? lastSeq : 0,
-                done[2].IsNullOrEmpty ? null : (string?)done[2],
-                done[3].IsNullOrEmpty ? null : (string?)done[3],
-                done[4].TryParse(out long endedAt) ? now - DateTimeOffset.FromUnixTimeMilliseconds(endedAt) : null,
-                ttl,
-                live));
-        }
-
-        return ended;
+        return records
+            .Where(record => record.HasEndRecord)
+            .Select(record => new EndedStream(
+                record.State.Stream, record.State.Status, record.State.LastSeq, record.EndRecordRunId, record.State.Reason,
+                now - record.State.EndedAt, record.EndRecordExpiresIn, record.Counter.HasValue))
+            .ToArray();
     }
 }

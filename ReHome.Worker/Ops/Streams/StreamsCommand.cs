@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Options;
+using ReHome.Streaming.Streams;
 using ReHome.Worker.Reaper;
 
 namespace ReHome.Worker.Ops.Streams;
@@ -19,7 +20,7 @@ internal static class StreamsCommand
         {
             var rows = parse.GetValue(limit);
             await using var ops = await OpsServices.CreateAsync(connectRedis: true, cancellationToken);
-            var inventory = new StreamInventory(ops.Redis, ops.Get<TimeProvider>());
+            var inventory = new StreamInventory(ops.Redis, ops.Get<StreamLog>(), ops.Get<TimeProvider>());
             var threshold = ops.Get<IOptions<ReaperOptions>>().Value.IdleThreshold;
 
             var live = (await inventory.LiveAsync(cancellationToken)).OrderByDescending(stream => stream.Idle ?? TimeSpan.MaxValue).ToArray();
