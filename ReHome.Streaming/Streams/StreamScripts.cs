@@ -31,20 +31,20 @@ internal static class StreamScripts
     /// already), seq expected, plus the first token and its emittedAt as the log holds them (absent when
     /// the log was trimmed past it); code 3, seq what Redis holds. Epoch '' when unknown.
     /// </summary>
-    public const string AppendTokens = """
+    public const string AppendTokens = $$"""
         if redis.call('EXISTS', KEYS[4]) == 1 then return { 2, 0, '' } end
         local first, count = 10, #ARGV - 9
         local expected = tonumber(ARGV[7])
         local held = redis.call('GET', KEYS[1])
         local current = tonumber(held or '0')
         local function publish(seq, epoch, emittedAt, text)
-          redis.call('PUBLISH', ARGV[9], 't\n' .. seq .. '\n' .. epoch .. '\n' .. emittedAt .. '\n' .. ARGV[4] .. '\n' .. ARGV[5] .. '\n' .. text)
+          redis.call('PUBLISH', ARGV[9], '{{StreamFeed.TokenKind}}\n' .. seq .. '\n' .. epoch .. '\n' .. emittedAt .. '\n' .. ARGV[4] .. '\n' .. ARGV[5] .. '\n' .. text)
         end
         local skip = 0
         if expected > 0 then
           if expected > current + 1 then return { 3, current, '' } end
           if expected <= current then
-            local epoch = redis.call('HGET', KEYS[5], 'epoch') or ''
+            local epoch = redis.call('HGET', KEYS[5], '{{Fields.Epoch}}') or ''
             local last = math.min(current, expected + count - 1)
             local stored = redis.call('XRANGE', KEYS[2], expected .. '-0', last .. '-0')
             for _, entry in ipairs(stored) do
@@ -57,7 +57,7 @@ internal static class StreamScripts
             end
           end
         end
-        local epoch = redis.call('HGET', KEYS[5], 'epoch')
+        local epoch = redis.call('HGET', KEYS[5], '{{Fields.Epoch}}')
         if ARGV[8] == '' and ((not epoch) or (not held)) then return { 4, current, '' } end
         local seq = current
         for i = first + skip, first + count - 1 do
@@ -65,16 +65,16 @@ internal static class StreamScripts
           if seq == 1 then
             if (not held) or (not epoch) then epoch = ARGV[8] end
             redis.call('DEL', KEYS[2])
-            redis.call('HSET', KEYS[5], 'runId', ARGV[4], 'createdAt', ARGV[6], 'epoch', epoch)
+            redis.call('HSET', KEYS[5], '{{Fields.RunId}}', ARGV[4], '{{Fields.CreatedAt}}', ARGV[6], '{{Fields.Epoch}}', epoch)
             redis.call('PERSIST', KEYS[5])
             redis.call('ZADD', KEYS[6], ARGV[6], ARGV[5])
           elseif not epoch then
             epoch = ARGV[8]
-            redis.call('HSET', KEYS[5], 'epoch', epoch)
-            redis.call('HSETNX', KEYS[5], 'runId', ARGV[4])
+            redis.call('HSET', KEYS[5], '{{Fields.Epoch}}', epoch)
+            redis.call('HSETNX', KEYS[5], '{{Fields.RunId}}', ARGV[4])
             redis.call('PERSIST', KEYS[5])
           end
-          redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], seq .. '-0', 't', ARGV[i], 'e', ARGV[1])
+          redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], seq .. '-0', '{{LogFields.Text}}', ARGV[i], '{{LogFields.EmittedAt}}', ARGV[1])
           publish(seq, epoch, ARGV[1], ARGV[i])
         end
         redis.call('ZADD', KEYS[3], ARGV[6], ARGV[3])
@@ -99,7 +99,7 @@ internal static class StreamScripts
         redis.call('PERSIST', KEYS[5])
         redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4])
         redis.call('ZADD', KEYS[6], 'NX', ARGV[3], ARGV[5])
-        redis.call('PUBLISH', ARGV[6], 'r\n0\n' .. ARGV[1] .. '\n\n' .. ARGV[2] .. '\n' .. ARGV[5] .. '\n')
+        redis.call('PUBLISH', ARGV[6], '{{StreamFeed.ResetKind}}\n0\n' .. ARGV[1] .. '\n\n' .. ARGV[2] .. '\n' .. ARGV[5] .. '\n')
         return 1
         """;
 
@@ -153,7 +153,7 @@ internal static class StreamScripts
           '{{AnswerFields.Status}}', ARGV[1], '{{AnswerFields.Reason}}', ARGV[2], '{{AnswerFields.EndedAt}}', ARGV[3],
           '{{AnswerFields.FirstSeq}}', firstSeq, '{{AnswerFields.Text}}', table.concat(texts), '{{AnswerFields.Sizes}}', table.concat(sizes, ','))
         redis.call('PEXPIRE', KEYS[7], ARGV[11])
-        redis.call('PUBLISH', ARGV[10], 'e\n' .. last .. '\n' .. epoch .. '\n' .. ARGV[1] .. '\n' .. runId .. '\n' .. ARGV[8] .. '\n' .. ARGV[2])
+        redis.call('PUBLISH', ARGV[10], '{{StreamFeed.EndedKind}}\n' .. last .. '\n' .. epoch .. '\n' .. ARGV[1] .. '\n' .. runId .. '\n' .. ARGV[8] .. '\n' .. ARGV[2])
         return { 1, last, ARGV[1], runId, epoch }
         """;
 
