@@ -29,7 +29,6 @@ public static class ServiceDefaultsExtensions
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
 
-        builder.Services.AddHostedService<ProcessMetrics>();
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
@@ -52,6 +51,8 @@ public static class ServiceDefaultsExtensions
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
+                // The runtime's own instruments (System.Runtime): process memory
+                // (dotnet.process.memory.working_set), GC heap sizes, CPU, thread pool, JIT.
                 .AddRuntimeInstrumentation()
                 .AddMeter(ReHomeTelemetry.MeterName)
                 .AddMeter(ReHomeTelemetry.GenAISourceName))

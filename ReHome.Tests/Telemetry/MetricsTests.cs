@@ -17,8 +17,7 @@ public sealed class MetricsTests(AppFixture fixture)
         "rehome.tokens.emitted", "rehome.tokens.delivery.latency", "rehome.streams.ended", "rehome.streams.reaped",
         "rehome.streams.live", "rehome.streams.ended_recently", "rehome.streams.stuck", "rehome.queue.depth",
         "rehome.queue.wait_time", "rehome.jobs", "rehome.jobs.duration", "rehome.errors", "rehome.redis.memory.used",
-        "rehome.redis.ops_per_second", "rehome.redis.keyspace.hit_ratio", "rehome.process.memory.working_set",
-        "rehome.process.memory.managed_heap", "rehome.hub.connections",
+        "rehome.redis.ops_per_second", "rehome.redis.keyspace.hit_ratio", "rehome.hub.connections",
     ];
 
     [Fact]
