@@ -2,8 +2,12 @@ using ReHome.Benchmarks.Processes;
 
 namespace ReHome.Benchmarks.Faults;
 
-/// <summary>One fault, injected while the streams run; <see cref="Outage"/> is how long it keeps a part away.</summary>
-internal sealed record FaultScenario(string Name, string Description, TimeSpan Outage, Func<ProcessCluster, CancellationToken, Task> InjectAsync)
+/// <summary>
+/// One fault, injected while the streams run; <see cref="Outage"/> is how long it keeps a part away.
+/// <see cref="LosesData"/>: Redis loses the runs themselves, so they cannot complete — the goal is that
+/// every client is told (the stream's reset), not that they complete.
+/// </summary>
+internal sealed record FaultScenario(string Name, string Description, TimeSpan Outage, Func<ProcessCluster, CancellationToken, Task> InjectAsync, bool LosesData = false)
 {
     private static readonly TimeSpan OutOfMemoryFor = TimeSpan.FromSeconds(10);
 
@@ -15,7 +19,7 @@ internal sealed record FaultScenario(string Name, string Description, TimeSpan O
         RedisDown(TimeSpan.FromSeconds(15)),
         RedisDown(TimeSpan.FromSeconds(30)),
         new("redis-oom", $"Redis maxmemory just above used_memory for {OutOfMemoryFor.TotalSeconds:0} s (writes refused), then unlimited", OutOfMemoryFor, OutOfMemoryAsync),
-        new("redis-dataloss", "FLUSHALL mid-stream (Redis lost its data)", TimeSpan.Zero, (cluster, _) => cluster.Redis.FlushAllAsync()),
+        new("redis-dataloss", "FLUSHALL mid-stream (Redis lost its data)", TimeSpan.Zero, (cluster, _) => cluster.Redis.FlushAllAsync(), LosesData: true),
     ];
 
     public static IReadOnlyList<FaultScenario> Select(IReadOnlyCollection<string>? names)

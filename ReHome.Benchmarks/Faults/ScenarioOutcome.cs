@@ -19,8 +19,14 @@ internal sealed record ScenarioOutcome(
     int Reconnects,
     int DroppedDuplicates,
     string Statuses,
-    string Crashed)
+    string Crashed,
+    bool LosesData)
 {
+    /// <summary>0 lost, 0 twice, 0 wrong text, every run terminal in its budget, no crash; and every run completed — or, where Redis lost the runs, every client told.</summary>
+    public bool MeetsGoal =>
+        Lost == 0 && Twice == 0 && WrongText == 0 && NotTerminal == 0 && Late == 0 && Crashed == "-"
+        && (LosesData ? ToldOfReset == ClientStreams : NotCompleted == 0);
+
     public static IReadOnlyList<string> Headers { get; } =
     [
         "scenario", "streams", "lost", "twice", "wrong text", "not terminal", "not completed", "late", "told of reset", "all ended after", "budget", "reconnects", "dups dropped", "exited by itself", "run statuses",

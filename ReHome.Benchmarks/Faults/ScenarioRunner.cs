@@ -190,6 +190,7 @@ internal sealed class ScenarioRunner(ProcessCluster cluster, ApiRest rest, Fault
             streams.Sum(stream => stream.Clients.Sum(client => client.Reconnects)),
             verdicts.Sum(verdict => verdict.DroppedDuplicates),
             string.Join(", ", streams.GroupBy(stream => stream.Status).OrderByDescending(group => group.Count()).Select(group => $"{group.Key} {group.Count()}")),
-            cluster.ExitedByThemselves() is { Count: > 0 } exited ? string.Join(", ", exited) : "-");
+            cluster.ExitedByThemselves() is { Count: > 0 } exited ? string.Join(", ", exited) : "-",
+            scenario.LosesData);
     }
 }
