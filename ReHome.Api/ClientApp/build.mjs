@@ -1,11 +1,15 @@
 // Bundles src/rehome-client.js with @microsoft/signalr into one ES module that the API serves
-// at /js/rehome-client.js, so a page needs no import map and no second request.
+// at /js/rehome-client.js, so a page needs no import map and no second request; the same bundle
+// goes to dist/ for the npm package (`@rehome/client/bundle`).
 import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
 
-const outfile = fileURLToPath(new URL("../wwwroot/js/rehome-client.js", import.meta.url));
+const outfiles = [
+  fileURLToPath(new URL("../wwwroot/js/rehome-client.js", import.meta.url)),
+  fileURLToPath(new URL("dist/rehome-client.js", import.meta.url)),
+];
 
-await build({
+for (const outfile of outfiles) await build({
   entryPoints: [fileURLToPath(new URL("src/rehome-client.js", import.meta.url))],
   outfile,
   bundle: true,

@@ -99,14 +99,20 @@ async function watch(id) {
   threadId = null;
   clearStreams();
   $("current-thread").textContent = "—";
+  // After a reload: show what the page had shown of this thread and go on from there.
+  const kept = readKept(id);
+  for (const stream of kept?.streams ?? []) restoreView(stream);
   try {
-    await client.subscribe(id, { onToken, onEnded, onError, onRunUpdated, onStreamReset }, { history: "all" });
+    await client.subscribe(id, { onToken, onEnded, onError, onRunUpdated, onStreamReset, onSubscribed },
+      { history: "all", since: kept?.positions });
   } catch (error) {
+    clearStreams();
     showError(`Cannot watch thread ${id}: ${error.message}`, error.code);
     return;
   }
 
   threadId = id;
+  keep();
   $("thread-id").value = id;
   $("current-thread").textContent = id;
   $("start-run").disabled = false;
@@ -143,6 +149,7 @@ function onToken(e) {
   view.lastSeq = e.seq;
   view.el.dataset.lastSeq = String(e.seq);
   view.seq.textContent = `seq ${e.seq}`;
+  keep();
   if (e.source === "live") recordLatency(e.latencyMs);
   if (view.streamId === currentStreamId) $("seq").textContent = String(e.seq);
   renderCounters();
@@ -175,8 +182,62 @@ function onStreamReset(e) {
   announce(`Run ${e.runId} restarted its reply.`);
 }
 
+function onSubscribed(e) {
+  if (!e.recovered) announce("Some of what this page showed could not be continued; it shows the server's streams again.");
+}
+
 function onError(error) {
   showError(error.message, error.code);
+}
+
+// ---- Kept across a reload (sessionStorage) ------------------------------------------------------
+
+const keptKey = (id) => `rehome.thread.${id}`;
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let keepTimer;
+
+/** Saves soon (at most every 200 ms while tokens arrive), and at the latest when the page goes away. */
+function keep() {
+  keepTimer ??= setTimeout(keepNow, 200);
+}
+
+/** What the page shows of the thread and the client's positions, read together so they match. */
+function keepNow() {
+  clearTimeout(keepTimer);
+  keepTimer = undefined;
+  if (!threadId || !client) return;
+  const kept = {
+    positions: client.positions(threadId),
+    streams: [...streams.values()].map((v) => ({
+      streamId: v.streamId, runId: v.runId, text: v.text.data, status: v.status, reason: v.reason.textContent,
+      lastSeq: v.lastSeq, started: v.started,
+    })),
+  };
+  try {
+    sessionStorage.setItem(keptKey(threadId), JSON.stringify(kept));
+  } catch {
+    // Storage full or off: a reload then shows the thread from the start.
+  }
+}
+
+addEventListener("pagehide", keepNow);
+
+function readKept(id) {
+  try {
+    return JSON.parse(sessionStorage.getItem(keptKey(id)) ?? "null");
+  } catch {
+    return null;
+  }
+}
+
+function restoreView(kept) {
+  const view = streamView(kept.streamId, kept.runId);
+  view.text.data = kept.text;
+  view.lastSeq = kept.lastSeq;
+  view.started = kept.started;
+  view.el.dataset.lastSeq = String(kept.lastSeq);
+  view.seq.textContent = `seq ${kept.lastSeq}`;
+  setStatus(view, kept.status, kept.reason);
 }
 
 // ---- Rendering --------------------------------------------------------------------------------

@@ -33,6 +33,41 @@ public sealed partial class ClientUnitTests
         Assert.Matches(NoneFailed(), report);
     }
 
+    /// <summary>
+    /// The package's types: the JSDoc in ClientApp/src type-checks strictly and TypeScript can write
+    /// the .d.ts files the package ships (npm run types does the same into types/).
+    /// </summary>
+    [Fact]
+    public async Task TheClientsJsDocTypeChecksAndMakesItsDeclarations()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var declarations = Directory.CreateTempSubdirectory("rehome-client-types-");
+        try
+        {
+            var start = new ProcessStartInfo("node", ["node_modules/typescript/bin/tsc", "-p", "tsconfig.json", "--declarationDir", declarations.FullName])
+            {
+                WorkingDirectory = RepositoryPaths.ClientApp,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+
+            using var tsc = Process.Start(start) ?? throw new InvalidOperationException("could not start node");
+            var output = tsc.StandardOutput.ReadToEndAsync(cancellation);
+            var error = tsc.StandardError.ReadToEndAsync(cancellation);
+            await tsc.WaitForExitAsync(cancellation).WaitAsync(TestTimeouts.Default * 2, cancellation);
+            var report = await output + await error;
+
+            Assert.True(tsc.ExitCode == 0, report);
+            var client = await File.ReadAllTextAsync(Path.Combine(declarations.FullName, "rehome-client.d.ts"), cancellation);
+            Assert.Contains("positions(threadId: string)", client, StringComparison.Ordinal);
+            Assert.Contains("export class ReHomeClient", client, StringComparison.Ordinal);
+        }
+        finally
+        {
+            declarations.Delete(recursive: true);
+        }
+    }
+
     [GeneratedRegex(@"^# pass (\d+)$", RegexOptions.Multiline)]
     private static partial Regex Passed();
 

@@ -145,6 +145,36 @@ public sealed class LiveThreadPageTests(AppFixture fixture, ChromiumFixture chro
         Assert.True(await browser.Page.Locator("#start-run").IsDisabledAsync(), "no run can be started on a thread that was refused");
     }
 
+    [Fact]
+    public async Task APageReloadedMidStreamShowsWhatItKeptAndGoesOnWithoutShowingATokenTwice()
+    {
+        var userId = $"page-{Guid.NewGuid():N}"[..20];
+        using var user = await UserSession.SignInAsync(fixture.ApiEndpoint, userId);
+        var page = await LiveThreadPage.OpenAsync(chromium, fixture.ApiEndpoint);
+        await using var browser = page.Browser;
+        await page.SignInAsync(userId);
+        var threadId = await page.CreateThreadAsync("browser: reload");
+        var (_, streamId) = await page.StartRunAsync("Survive a reload.");
+        await page.WaitForSeqAsync(streamId, 25);
+
+        var seqAtReload = await page.SeqAsync(streamId);
+        await browser.Page.ReloadAsync();
+        await page.SignInAsync(userId);
+        await page.WatchAsync(threadId);
+        await page.WaitForStatusAsync(streamId, "completed");
+
+        var produced = await ProducedAsync(user, threadId, streamId);
+        Assert.Equal(Text(produced), await page.TextAsync(streamId));
+        Assert.Equal(produced.LastSeq, await page.SeqAsync(streamId));
+        // Only what came after the kept position was replayed: a page showing the stream from seq 1 again
+        // would replay at least the seqAtReload tokens it showed before.
+        var replayed = await page.CounterAsync("replayed");
+        TestContext.Current.TestOutputHelper?.WriteLine($"reload at seq {seqAtReload} of {produced.LastSeq}; replayed after it {replayed}");
+        Assert.True(seqAtReload < produced.LastSeq, $"the reload was mid-stream (seq {seqAtReload} of {produced.LastSeq})");
+        Assert.True(replayed < seqAtReload, $"replayed {replayed} of {produced.LastSeq} tokens after a reload at seq {seqAtReload}");
+        Assert.Empty(browser.Errors);
+    }
+
     private async Task<(UserSession User, LiveThreadPage Page)> SignedInPageAsync()
     {
         var userId = $"page-{Guid.NewGuid():N}"[..20];

@@ -68,7 +68,32 @@
  * @property {string} [epoch]
  */
 
-/** @typedef {{ threadId: string, streams: StreamSummary[], runs?: RunView[] }} SubscribeResult */
+/**
+ * What `subscribe` resolves with: the server's answer, plus `recovered` (see {@link Subscribed}).
+ * @typedef {{ threadId: string, streams: StreamSummary[], runs?: RunView[], recovered?: boolean }} SubscribeResult
+ */
+
+/**
+ * Where a stream stands on this page: every token up to `seq` of `epoch` has been shown.
+ * @typedef {{ seq: number, epoch: string | null }} StreamPosition
+ */
+
+/**
+ * Positions per stream id, as `client.positions(threadId)` reports them and `since` takes them back.
+ * @typedef {Record<string, StreamPosition>} StreamPositions
+ */
+
+/**
+ * What `onSubscribed` receives after every Subscribe of a thread (the first, and each one after a
+ * reconnect, `agent.resync` or a silent stream) once its streams have caught up.
+ * @typedef {object} Subscribed
+ * @property {string} threadId
+ * @property {boolean} recovered true when every stream went on from where it stood (the positions
+ *   given in `since`, or the last ones shown); false when one had to start again (its epoch is gone:
+ *   `onStreamReset` told you) or the server no longer holds the tokens after its position (the
+ *   stream's log was trimmed or expired, or the server no longer knows a stream given in `since`)
+ * @property {boolean} resubscribe false for the first Subscribe, true for later ones
+ */
 
 /**
  * @typedef {object} ThreadHandlers
@@ -81,6 +106,7 @@
  *   so an update lost on the way is caught up. The first Subscribe's runs are in its answer.
  * @property {(e: StreamReset) => void} [onStreamReset] a stream restarted under a new epoch: clear
  *   what was shown of it; `onToken` then delivers it again from seq 1
+ * @property {(e: Subscribed) => void} [onSubscribed] after every Subscribe of the thread has caught up
  */
 
 /**
@@ -104,6 +130,11 @@
  *   from seq 1: `"active"` (default) the ones still streaming; `"all"` every stream the server
  *   still holds, ended ones included (each then gets its `onEnded`); `"none"` only tokens after the
  *   subscribe. Streams that start later are always shown from seq 1.
+ * @property {StreamPositions} [since] go on from these positions (read with `client.positions`
+ *   before a page reload, e.g. kept in sessionStorage): a stream named here shows only tokens after
+ *   its `seq` (whatever `history` says); when its epoch is no longer the server's, it starts again
+ *   from seq 1 of the new one (`onStreamReset` is called with `previousEpoch` the one given).
+ *   Whether every stream could go on is `recovered` in the answer and in `onSubscribed`.
  */
 
 /**
@@ -128,6 +159,20 @@
  *   server for this long makes its thread subscribe again (its last tokens and end may have been
  *   lost with no gap to show it). Default 30000; 0 turns the check off.
  * @property {import("@microsoft/signalr").LogLevel} [logLevel] SignalR's log level (default Warning)
+ */
+
+/**
+ * `client.stats`: counters for diagnostics and the live page.
+ * @typedef {object} ClientStats
+ * @property {number} reconnects successful reconnects (automatic or by restarting the connection)
+ * @property {number} replays Replay calls completed
+ * @property {number} replayedTokens tokens shown that came from a replay
+ * @property {number} duplicatesDropped tokens dropped because their (streamId, seq) was shown or held already
+ * @property {number} gapsDetected live tokens that arrived after a gap
+ * @property {number} resyncs `agent.resync` requests from the server that were followed
+ * @property {number} streamResets streams started again under a new epoch (their shown tokens were dropped)
+ * @property {number} staleDropped events of an epoch a stream had left, dropped
+ * @property {number} silentChecks subscribes again because a live stream had been silent for `silentStreamCheckMs`
  */
 
 export {};
