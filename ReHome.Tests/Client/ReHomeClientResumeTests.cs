@@ -1,0 +1,72 @@
+using ReHome.Client;
+using ReHome.Streaming.Streams;
+using ReHome.Tests.Infrastructure;
+
+namespace ReHome.Tests.Client;
+
+/// <summary>ReHome.Client taking a stream up from a saved position, and a stream starting again under a new epoch.</summary>
+public sealed class ReHomeClientResumeTests(AppFixture fixture)
+{
+    [Fact]
+    public async Task ReadingAStreamFromASavedPositionYieldsOnlyTheTokensAfterItOnceEachUntilItEnds()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        using var alice = await fixture.SignInAsync();
+        var threadId = await alice.CreateThreadAsync();
+        var stream = new StreamRef(threadId, "answer");
+        await using var producer = await StreamProducer.StartAsync(fixture);
+        await producer.EmitAsync(stream, "run-1", 20);
+        var epoch = (await alice.GetTokensAsync(threadId, "answer")).Epoch;
+        await using var client = ReHomeClientFailoverTests.ClientFor(alice, fixture.ApiEndpoint);
+        await client.ConnectAsync(cancellation);
+
+        var reading = Task.Run(async () =>
+        {
+            var tokens = new List<ReceivedToken>();
+            await foreach (var token in client.ReadStreamAsync(threadId, "answer", new StreamPosition("answer", 8, epoch), cancellation))
+            {
+                tokens.Add(token);
+            }
+
+            return tokens;
+        }, cancellation);
+        // The rest goes on live while the client replays 9..20.
+        await producer.EmitAsync(stream, "run-1", 20, pause: TimeSpan.FromMilliseconds(5), from: 21);
+        await producer.Streaming.CompleteAsync(stream, "run-1", cancellation);
+        var read = await reading.WaitAsync(TestTimeouts.Default, cancellation);
+
+        Assert.Equal(Enumerable.Range(9, 32).Select(seq => $"t{seq}"), read.Select(token => token.Event.Token));
+        Assert.All(read, token => Assert.Equal(epoch, token.Event.Epoch));
+        // Latency is receive time − emittedAt: never (much) below zero on one machine, and not minutes.
+        Assert.All(read, token => Assert.InRange(token.Latency, TimeSpan.FromSeconds(-1), TimeSpan.FromMinutes(1)));
+        Assert.Contains(read, token => !token.Replayed);
+    }
+
+    [Fact]
+    public async Task AStreamThatStartsAgainUnderANewEpochIsResetAndItsNewTokensHandedOnFromSeqOne()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        using var alice = await fixture.SignInAsync();
+        var threadId = await alice.CreateThreadAsync();
+        var stream = new StreamRef(threadId, "answer");
+        await using var client = ReHomeClientFailoverTests.ClientFor(alice, fixture.ApiEndpoint);
+        await client.ConnectAsync(cancellation);
+        var log = new ClientTokenLog();
+        await using var subscription = await client.SubscribeAsync(threadId, log.Handlers, cancellationToken: cancellation);
+        await using var producer = await StreamProducer.StartAsync(fixture);
+        await producer.EmitAsync(stream, "run-1", 5);
+        await log.WaitForTokensAsync(5, TestTimeouts.Default);
+
+        var second = await producer.Streaming.RestartAsync(stream, "run-1", cancellation);
+        await producer.EmitAsync(stream, "run-1", 3);
+        await producer.Streaming.CompleteAsync(stream, "run-1", cancellation);
+        await log.WaitForEndAsync("answer", TestTimeouts.Default);
+
+        var tokens = log.Tokens;
+        Assert.Equal(["t1", "t2", "t3", "t4", "t5", "t1", "t2", "t3"], tokens.Select(token => token.Event.Token));
+        Assert.All(tokens.Skip(5), token => Assert.Equal(second, token.Event.Epoch));
+        Assert.Equal(second, Assert.Single(log.Resets).Epoch);
+        Assert.Equal((3L, second), (Assert.Single(log.Ends).LastSeq, Assert.Single(log.Ends).Epoch));
+        Assert.Equal(new StreamPosition("answer", 3, second), Assert.Single(subscription.Positions));
+    }
+}
