@@ -39,10 +39,10 @@ internal sealed class FailoverHubConnection(ReHomeClientOptions options, ILogger
         }
     }
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed.Token);
-        return ConnectAsync(linked.Token);
+        await ConnectAsync(linked.Token).ConfigureAwait(false);
     }
 
     private async Task ConnectAsync(CancellationToken cancellationToken)

@@ -74,9 +74,12 @@ public sealed class ReHomeClientFailoverTests(AppFixture fixture)
         AssertExactlyOnce(log, TokenCount);
     }
 
-    internal static ReHomeClient ClientFor(UserSession user, params Uri[] apiUrls) => new(new ReHomeClientOptions
+    internal static ReHomeClient ClientFor(UserSession user, params Uri[] apiUrls) => ClientFor(user, useMessagePack: false, apiUrls);
+
+    internal static ReHomeClient ClientFor(UserSession user, bool useMessagePack, params Uri[] apiUrls) => new(new ReHomeClientOptions
     {
         ApiUrls = apiUrls,
+        UseMessagePack = useMessagePack,
         AccessTokenProvider = () => Task.FromResult<string?>(user.AccessToken),
         FirstReconnectDelay = TimeSpan.FromMilliseconds(100),
         MaxReconnectDelay = TimeSpan.FromSeconds(1),

@@ -7,8 +7,10 @@ namespace ReHome.Tests.Client;
 /// <summary>ReHome.Client taking a stream up from a saved position, and a stream starting again under a new epoch.</summary>
 public sealed class ReHomeClientResumeTests(AppFixture fixture)
 {
-    [Fact]
-    public async Task ReadingAStreamFromASavedPositionYieldsOnlyTheTokensAfterItOnceEachUntilItEnds()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ReadingAStreamFromASavedPositionYieldsOnlyTheTokensAfterItOnceEachUntilItEnds(bool useMessagePack)
     {
         var cancellation = TestContext.Current.CancellationToken;
         using var alice = await fixture.SignInAsync();
@@ -17,7 +19,7 @@ public sealed class ReHomeClientResumeTests(AppFixture fixture)
         await using var producer = await StreamProducer.StartAsync(fixture);
         await producer.EmitAsync(stream, "run-1", 20);
         var epoch = (await alice.GetTokensAsync(threadId, "answer")).Epoch;
-        await using var client = ReHomeClientFailoverTests.ClientFor(alice, fixture.ApiEndpoint);
+        await using var client = ReHomeClientFailoverTests.ClientFor(alice, useMessagePack, fixture.ApiEndpoint);
         await client.ConnectAsync(cancellation);
 
         var reading = Task.Run(async () =>
