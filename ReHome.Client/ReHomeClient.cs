@@ -18,6 +18,7 @@ public sealed class ReHomeClient : IAsyncDisposable
     private readonly FailoverHubConnection _connection;
     private readonly Lock _gate = new();
     private readonly List<ThreadSubscription> _subscriptions = [];
+    private readonly SilentStreamWatch _silentStreams;
 
     public ReHomeClient(ReHomeClientOptions options, ILoggerFactory? loggerFactory = null)
     {
@@ -36,6 +37,8 @@ public sealed class ReHomeClient : IAsyncDisposable
             // Not on the handler's thread: a hub call awaited there would wait for the receive loop it blocks.
             _ = Task.Run(() => SubscribeAllAsync(CancellationToken.None));
         });
+        _silentStreams = new SilentStreamWatch(options.SilentStreamTimeout, options.TimeProvider, Subscriptions, ResubscribeAsync);
+        _silentStreams.Start();
     }
 
     /// <summary>The api address of the live connection, if any.</summary>
@@ -137,24 +140,31 @@ public sealed class ReHomeClient : IAsyncDisposable
         }
     }
 
-    private async Task SubscribeAllAsync(CancellationToken cancellationToken)
+    private ThreadSubscription[] Subscriptions()
     {
-        ThreadSubscription[] subscriptions;
         lock (_gate)
         {
-            subscriptions = [.. _subscriptions];
+            return [.. _subscriptions];
         }
+    }
 
-        foreach (var subscription in subscriptions)
+    private async Task SubscribeAllAsync(CancellationToken cancellationToken)
+    {
+        foreach (var subscription in Subscriptions())
         {
-            try
-            {
-                await subscription.SubscribeAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                ClientLog.ResubscribeFailed(_logger, subscription.ThreadId, exception);
-            }
+            await ResubscribeAsync(subscription, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ResubscribeAsync(ThreadSubscription subscription, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await subscription.SubscribeAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            ClientLog.ResubscribeFailed(_logger, subscription.ThreadId, exception);
         }
     }
 
@@ -172,5 +182,12 @@ public sealed class ReHomeClient : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync() => await _connection.DisposeAsync().ConfigureAwait(false);
+    public async ValueTask DisposeAsync()
+    {
+        await _silentStreams.DisposeAsync().ConfigureAwait(false);
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The live hub connection (tests use it to make the api forget a subscription).</summary>
+    internal HubConnection CurrentConnection => _connection.Current;
 }

@@ -17,6 +17,12 @@ public sealed class ReHomeClientOptions
 
     public TimeSpan MaxReconnectDelay { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// A live stream silent this long is subscribed to again and replayed (its broadcasts may have been
+    /// lost without the socket closing); <see cref="Timeout.InfiniteTimeSpan"/> turns it off.
+    /// </summary>
+    public TimeSpan SilentStreamTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Where receive times come from (the latency of each token).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -35,6 +41,11 @@ public sealed class ReHomeClientOptions
         if (FirstReconnectDelay < TimeSpan.Zero || MaxReconnectDelay < FirstReconnectDelay)
         {
             throw new ArgumentException("ReHomeClientOptions: FirstReconnectDelay must be ≥ 0 and ≤ MaxReconnectDelay.", nameof(FirstReconnectDelay));
+        }
+
+        if (SilentStreamTimeout <= TimeSpan.Zero && SilentStreamTimeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentException("ReHomeClientOptions.SilentStreamTimeout must be positive (or Timeout.InfiniteTimeSpan to turn it off).", nameof(SilentStreamTimeout));
         }
     }
 }

@@ -23,6 +23,14 @@ internal sealed class StreamCursor(string streamId, long seq, string? epoch)
 
     public bool EndHandedOn { get; set; }
 
+    /// <summary>The api reported the stream as streaming (a token, or Subscribe's summary) and no end is known.</summary>
+    public bool IsLive => SeenStreaming && End is null;
+
+    public bool SeenStreaming { get; set; }
+
+    /// <summary>When the stream last showed a sign of life (a token, a reset, a subscribe); silence past a while means lost broadcasts.</summary>
+    public DateTimeOffset LastActivity { get; set; }
+
     public bool HasGap => _ahead.Count > 0 || (End is not null && Seq < End.LastSeq);
 
     public StreamPosition Position => new(StreamId, Seq, Epoch);

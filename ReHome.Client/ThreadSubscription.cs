@@ -44,7 +44,7 @@ public sealed class ThreadSubscription : IAsyncDisposable
         _onDispose = onDispose;
         foreach (var position in resumeFrom)
         {
-            _streams[position.StreamId] = new StreamCursor(position.StreamId, position.Seq, position.Epoch);
+            _streams[position.StreamId] = new StreamCursor(position.StreamId, position.Seq, position.Epoch) { LastActivity = time.GetUtcNow() };
         }
     }
 
@@ -71,6 +71,9 @@ public sealed class ThreadSubscription : IAsyncDisposable
                 {
                     continue;
                 }
+
+                cursor.LastActivity = _time.GetUtcNow();
+                cursor.SeenStreaming |= summary.Status == "streaming";
 
                 if (StreamStatusNames.HasEnded(summary.Status))
                 {
@@ -105,6 +108,8 @@ public sealed class ThreadSubscription : IAsyncDisposable
                 return;
             }
 
+            cursor.LastActivity = received.ReceivedAt;
+            cursor.SeenStreaming = true;
             foreach (var ready in cursor.Accept(received))
             {
                 _handlers.OnToken?.Invoke(ready);
@@ -165,6 +170,24 @@ public sealed class ThreadSubscription : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// True when a live stream has been silent longer than <paramref name="timeout"/> (its broadcasts may be
+    /// lost); those streams count as active again, so the next check waits a full timeout.
+    /// </summary>
+    internal bool TakeSilentLiveStreams(DateTimeOffset now, TimeSpan timeout)
+    {
+        lock (_gate)
+        {
+            var silent = _streams.Values.Where(cursor => cursor.IsLive && now - cursor.LastActivity > timeout).ToArray();
+            foreach (var cursor in silent)
+            {
+                cursor.LastActivity = now;
+            }
+
+            return silent.Length > 0;
+        }
+    }
+
     private void TakeRun(RunView run)
     {
         if (_runs.IsNewer(run))
@@ -182,6 +205,7 @@ public sealed class ThreadSubscription : IAsyncDisposable
                 return false;
             case EpochMatch.New:
                 cursor.Reset(epoch!);
+                cursor.LastActivity = _time.GetUtcNow();
                 _handlers.OnReset?.Invoke(new StreamResetEvent(ThreadId, runId, cursor.StreamId, epoch!));
                 RequestReplay(cursor.StreamId);
                 return true;
@@ -263,7 +287,7 @@ public sealed class ThreadSubscription : IAsyncDisposable
     {
         if (!_streams.TryGetValue(streamId, out var cursor))
         {
-            _streams[streamId] = cursor = new StreamCursor(streamId, 0, null);
+            _streams[streamId] = cursor = new StreamCursor(streamId, 0, null) { LastActivity = _time.GetUtcNow() };
         }
 
         return cursor;

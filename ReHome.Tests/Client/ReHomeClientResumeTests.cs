@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.SignalR.Client;
 using ReHome.Client;
 using ReHome.Streaming.Streams;
 using ReHome.Tests.Infrastructure;
@@ -70,5 +71,35 @@ public sealed class ReHomeClientResumeTests(AppFixture fixture)
         Assert.Equal(second, Assert.Single(log.Resets).Epoch);
         Assert.Equal((3L, second), (Assert.Single(log.Ends).LastSeq, Assert.Single(log.Ends).Epoch));
         Assert.Equal(new StreamPosition("answer", 3, second), Assert.Single(subscription.Positions));
+    }
+
+    [Fact]
+    public async Task ALiveStreamWhoseBroadcastsStopWithoutTheSocketClosingIsSubscribedToAgainAndReplayedAfterItsSilence()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        using var alice = await fixture.SignInAsync();
+        var threadId = await alice.CreateThreadAsync();
+        var stream = new StreamRef(threadId, "answer");
+        await using var client = new ReHomeClient(new ReHomeClientOptions
+        {
+            ApiUrls = [fixture.ApiEndpoint],
+            AccessTokenProvider = () => Task.FromResult<string?>(alice.AccessToken),
+            SilentStreamTimeout = TimeSpan.FromSeconds(2),
+        });
+        await client.ConnectAsync(cancellation);
+        var log = new ClientTokenLog();
+        await using var subscription = await client.SubscribeAsync(threadId, log.Handlers, cancellationToken: cancellation);
+        await using var producer = await StreamProducer.StartAsync(fixture);
+        await producer.EmitAsync(stream, "run-1", 5);
+        await log.WaitForTokensAsync(5, TestTimeouts.Default);
+
+        // The api stops sending this thread to the connection, which stays open (as when broadcasts are lost).
+        await client.CurrentConnection.InvokeAsync("Unsubscribe", threadId, cancellation);
+        await producer.EmitAsync(stream, "run-1", 5, from: 6);
+        await producer.Streaming.CompleteAsync(stream, "run-1", cancellation);
+
+        await log.WaitForEndAsync("answer", TestTimeouts.Default);
+        Assert.Equal(Enumerable.Range(1, 10).Select(seq => $"t{seq}"), log.Tokens.Select(token => token.Event.Token));
+        Assert.Contains(log.Tokens.Skip(5), token => token.Replayed);
     }
 }
