@@ -102,4 +102,37 @@ public sealed class ReHomeClientResumeTests(AppFixture fixture)
         Assert.Equal(Enumerable.Range(1, 10).Select(seq => $"t{seq}"), log.Tokens.Select(token => token.Event.Token));
         Assert.Contains(log.Tokens.Skip(5), token => token.Replayed);
     }
+
+    [Fact]
+    public async Task ALiveTokenAfterAGapMakesTheClientReplayFromItsLastContiguousSeqAndHandOnBothInOrder()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        using var alice = await fixture.SignInAsync();
+        var threadId = await alice.CreateThreadAsync();
+        var stream = new StreamRef(threadId, "answer");
+        await using var client = new ReHomeClient(new ReHomeClientOptions
+        {
+            ApiUrls = [fixture.ApiEndpoint],
+            AccessTokenProvider = () => Task.FromResult<string?>(alice.AccessToken),
+            SilentStreamTimeout = Timeout.InfiniteTimeSpan,
+        });
+        await client.ConnectAsync(cancellation);
+        var log = new ClientTokenLog();
+        await using var subscription = await client.SubscribeAsync(threadId, log.Handlers, cancellationToken: cancellation);
+        await using var producer = await StreamProducer.StartAsync(fixture);
+        await producer.EmitAsync(stream, "run-1", 5);
+        await log.WaitForTokensAsync(5, TestTimeouts.Default);
+
+        // Token 6 never reaches the connection live; the client itself does not learn of the gap until 7 comes.
+        await client.CurrentConnection.InvokeAsync("Unsubscribe", threadId, cancellation);
+        await producer.EmitAsync(stream, "run-1", 1, from: 6);
+        await client.CurrentConnection.InvokeAsync<ReHome.Streaming.Contracts.SubscribeResult>("Subscribe", threadId, cancellation);
+        await producer.EmitAsync(stream, "run-1", 1, from: 7);
+
+        await log.WaitForTokensAsync(7, TestTimeouts.Default);
+        Assert.Equal(Enumerable.Range(1, 7).Select(seq => $"t{seq}"), log.Tokens.Select(token => token.Event.Token));
+        Assert.True(log.Tokens[5].Replayed, "seq 6 came by replay");
+        Assert.Equal(new StreamPosition("answer", 7, log.Tokens[0].Event.Epoch), Assert.Single(subscription.Positions));
+        await producer.Streaming.CompleteAsync(stream, "run-1", cancellation);
+    }
 }
