@@ -1,4 +1,5 @@
 using StackExchange.Redis;
+using ReHome.Streaming.Contracts;
 using ReHome.Streaming.Streams;
 
 namespace ReHome.Streaming.Naming;
@@ -176,19 +177,13 @@ public static class StreamNames
         public static string Thread(string threadId) => $"agent.thread.{threadId}";
     }
 
+    /// <summary>The hub's events; their names are the contract's (<see cref="HubContract.Events"/>).</summary>
     public static class Events
     {
-        public const string Token = "agent.thread.token";
-        public const string StreamEnded = "agent.thread.stream.ended";
-        public const string RunUpdated = "agent.thread.run.updated";
-
-        /// <summary>A stream began a new epoch: clients forget what they showed of it and take its tokens from seq 1.</summary>
-        public const string StreamReset = "agent.thread.stream.reset";
-
-        /// <summary>
-        /// Sent by an API replica to its own connections when its backplane connection came back:
-        /// broadcasts may have been lost meanwhile, so clients subscribe again and replay.
-        /// </summary>
-        public const string Resync = "agent.resync";
+        public const string Token = HubContract.Events.Token;
+        public const string StreamEnded = HubContract.Events.StreamEnded;
+        public const string RunUpdated = HubContract.Events.RunUpdated;
+        public const string StreamReset = HubContract.Events.StreamReset;
+        public const string Resync = HubContract.Events.Resync;
     }
 }

@@ -29,12 +29,13 @@ public sealed class ApiReplica : WebApplicationFactory<api::Program>
 
     /// <summary>
     /// Starts a replica; <paramref name="settings"/> are configuration keys (<c>Auth:SigningKeys:0:Key</c> …),
-    /// <paramref name="configure"/> anything more (a logger provider that captures what it logs …).
+    /// <paramref name="configure"/> anything more (a logger provider that captures what it logs …);
+    /// <paramref name="port"/> a fixed port (an api restarted at the same address), 0 for any free one.
     /// </summary>
-    public static ApiReplica Start(IReadOnlyDictionary<string, string?> settings, Action<IWebHostBuilder>? configure = null)
+    public static ApiReplica Start(IReadOnlyDictionary<string, string?> settings, Action<IWebHostBuilder>? configure = null, int port = 0)
     {
         var replica = new ApiReplica(settings, configure);
-        replica.UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
+        replica.UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, port));
         replica.StartServer();
         return replica;
     }
