@@ -8,6 +8,7 @@ using ReHome.Streaming;
 using ReHome.Streaming.Contracts;
 using ReHome.Streaming.Naming;
 using ReHome.Streaming.Streams;
+using ReHome.Client;
 
 namespace ReHome.Benchmarks;
 

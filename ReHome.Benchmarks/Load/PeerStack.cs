@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using ReHome.Benchmarks.Processes;
+using ReHome.Client;
 
 namespace ReHome.Benchmarks.Load;
 

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using ReHome.Benchmarks.Clients;
 using ReHome.Benchmarks.Processes;
 using ReHome.Streaming.Contracts;
+using ReHome.Client;
 
 namespace ReHome.Benchmarks.Load;
 

@@ -1,3 +1,4 @@
+using ReHome.Client;
 namespace ReHome.Benchmarks.Load;
 
 /// <summary>

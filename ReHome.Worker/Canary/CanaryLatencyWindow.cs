@@ -1,3 +1,4 @@
+using ReHome.Client;
 using Microsoft.Extensions.Options;
 
 namespace ReHome.Worker.Canary;
@@ -72,8 +73,8 @@ internal sealed class CanaryLatencyWindow(IOptions<CanaryOptions> options, TimeP
                 return null;
             }
 
-            var sorted = _samples.Select(sample => sample.Milliseconds).Order().ToArray();
-            return (sorted[Math.Clamp((int)Math.Ceiling(0.95 * sorted.Length) - 1, 0, sorted.Length - 1)], sorted.Length);
+            var summary = LatencySummary.Of(_samples.Select(sample => sample.Milliseconds));
+            return (summary.P95, summary.Count);
         }
     }
 

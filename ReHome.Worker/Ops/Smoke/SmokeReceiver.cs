@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 using ReHome.Streaming.Contracts;
 using ReHome.Streaming.Naming;
 using ReHome.Streaming.Streams;
+using ReHome.Client;
 
 namespace ReHome.Worker.Ops.Smoke;
 
@@ -41,7 +42,7 @@ internal sealed class SmokeReceiver(string streamId, TimeProvider time)
         lock (_gate)
         {
             var lost = Enumerable.Range(1, sent).Count(seq => !_seen.Contains(seq));
-            return new SmokeResult(sent, _seen.Count, lost, _duplicates, LatencyPercentiles.Of(_latencies));
+            return new SmokeResult(sent, _seen.Count, lost, _duplicates, LatencySummary.Of(_latencies));
         }
     }
 
@@ -66,4 +67,4 @@ internal sealed class SmokeReceiver(string streamId, TimeProvider time)
     }
 }
 
-internal sealed record SmokeResult(int Sent, int Received, int Lost, int Duplicated, LatencyPercentiles Latency);
+internal sealed record SmokeResult(int Sent, int Received, int Lost, int Duplicated, LatencySummary Latency);
