@@ -39,8 +39,25 @@ internal sealed class ChatTelemetryClient : DelegatingChatClient
         _metadata = inner.GetService<ChatClientMetadata>();
     }
 
-    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-        await GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);
+    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var requestModel = options?.ModelId ?? _metadata?.DefaultModelId;
+        using var activity = StartActivity(requestModel, options);
+        var started = Stopwatch.GetTimestamp();
+        var reply = new ReplySummary();
+        try
+        {
+            var response = await base.GetResponseAsync(messages, options, cancellationToken);
+            reply.Add(response);
+            Finish(activity, started, requestModel, reply, error: null);
+            return response;
+        }
+        catch (Exception exception)
+        {
+            Finish(activity, started, requestModel, reply, exception);
+            throw;
+        }
+    }
 
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -169,10 +186,24 @@ internal sealed class ChatTelemetryClient : DelegatingChatClient
             {
                 if (contents[i] is UsageContent { Details: var usage })
                 {
-                    InputTokens = usage.InputTokenCount ?? InputTokens;
-                    OutputTokens = usage.OutputTokenCount ?? OutputTokens;
+                    AddUsage(usage);
                 }
             }
+        }
+
+        public void Add(ChatResponse response)
+        {
+            (ModelId, ResponseId, FinishReason) = (response.ModelId, response.ResponseId, response.FinishReason);
+            if (response.Usage is { } usage)
+            {
+                AddUsage(usage);
+            }
+        }
+
+        private void AddUsage(UsageDetails usage)
+        {
+            InputTokens = usage.InputTokenCount ?? InputTokens;
+            OutputTokens = usage.OutputTokenCount ?? OutputTokens;
         }
     }
 }
