@@ -1,9 +1,5 @@
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using ReHome.Streaming.Contracts;
-using ReHome.Streaming.Json;
 
 namespace ReHome.Client;
 
@@ -12,7 +8,7 @@ namespace ReHome.Client;
 /// is lost it moves to the next address (with back-off once every address failed), registers the event
 /// handlers on each new connection and tells <see cref="Connected"/> after every (re)connect.
 /// </summary>
-internal sealed class FailoverHubConnection(ReHomeClientOptions options, ILogger logger) : IAsyncDisposable
+internal sealed class FailoverHubConnection(ReHomeClientOptions options, ClientCounters counters, ILogger logger) : IAsyncDisposable
 {
     private readonly List<Action<HubConnection>> _registrations = [];
     private readonly ReconnectBackoff _backoff = new(options.ApiUrls.Count, options.FirstReconnectDelay, options.MaxReconnectDelay);
@@ -30,6 +26,9 @@ internal sealed class FailoverHubConnection(ReHomeClientOptions options, ILogger
             : throw new InvalidOperationException("The client is not connected to any api right now.");
 
     public Uri? CurrentUrl { get; private set; }
+
+    /// <summary>Why the last connection attempt failed (null once one succeeds).</summary>
+    public Exception? LastConnectError { get; private set; }
 
     public void On<T>(string eventName, Action<T> handler)
     {
@@ -58,6 +57,7 @@ internal sealed class FailoverHubConnection(ReHomeClientOptions options, ILogger
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
             {
                 await connection.DisposeAsync().ConfigureAwait(false);
+                LastConnectError = exception;
                 _addressIndex++;
                 var delay = _backoff.DelayBefore(attempt + 1);
                 ClientLog.ConnectFailed(logger, url, delay, exception);
@@ -67,6 +67,8 @@ internal sealed class FailoverHubConnection(ReHomeClientOptions options, ILogger
 
             _current = connection;
             CurrentUrl = url;
+            LastConnectError = null;
+            counters.Connected();
             connection.Closed += exception => OnClosedAsync(connection, url, exception);
             ClientLog.Connected(logger, url);
             if (Connected is { } connected)
@@ -104,24 +106,7 @@ internal sealed class FailoverHubConnection(ReHomeClientOptions options, ILogger
 
     private HubConnection Build(Uri url)
     {
-        var builder = new HubConnectionBuilder()
-            .WithUrl(new Uri(url, HubContract.Path), http =>
-            {
-                http.Transports = HttpTransportType.WebSockets;
-                http.SkipNegotiation = true;
-                http.AccessTokenProvider = options.AccessTokenProvider;
-            });
-        if (options.UseMessagePack)
-        {
-            builder.AddMessagePackProtocol();
-        }
-        else
-        {
-            builder.AddJsonProtocol(json =>
-                json.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, StreamingJsonContext.Default));
-        }
-
-        var connection = builder.Build();
+        var connection = ReHomeHub.CreateConnection(url, options.AccessTokenProvider, options.UseMessagePack);
         lock (_gate)
         {
             foreach (var register in _registrations)

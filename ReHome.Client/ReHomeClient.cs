@@ -19,6 +19,7 @@ public sealed class ReHomeClient : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly List<ThreadSubscription> _subscriptions = [];
     private readonly SilentStreamWatch _silentStreams;
+    private readonly ClientCounters _counters = new();
 
     public ReHomeClient(ReHomeClientOptions options, ILoggerFactory? loggerFactory = null)
     {
@@ -26,7 +27,7 @@ public sealed class ReHomeClient : IAsyncDisposable
         options.Validate();
         _options = options;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ReHomeClient>();
-        _connection = new FailoverHubConnection(options, _logger) { Connected = SubscribeAllAsync };
+        _connection = new FailoverHubConnection(options, _counters, _logger) { Connected = SubscribeAllAsync };
         _connection.On<TokenEvent>(HubContract.Events.Token, token => ForThread(token.ThreadId, subscription => subscription.TakeToken(token, replayed: false)));
         _connection.On<StreamResetEvent>(HubContract.Events.StreamReset, reset => ForThread(reset.ThreadId, subscription => subscription.TakeReset(reset)));
         _connection.On<StreamEndedEvent>(HubContract.Events.StreamEnded, ended => ForThread(ended.ThreadId, subscription => subscription.TakeEnd(ended)));
@@ -34,6 +35,7 @@ public sealed class ReHomeClient : IAsyncDisposable
         _connection.On<ResyncEvent>(HubContract.Events.Resync, resync =>
         {
             ClientLog.Resync(_logger, resync.Reason);
+            _counters.Resynced();
             // Not on the handler's thread: a hub call awaited there would wait for the receive loop it blocks.
             _ = Task.Run(() => SubscribeAllAsync(CancellationToken.None));
         });
@@ -43,6 +45,12 @@ public sealed class ReHomeClient : IAsyncDisposable
 
     /// <summary>The api address of the live connection, if any.</summary>
     public Uri? ConnectedTo => _connection.CurrentUrl;
+
+    /// <summary>Why the last connection attempt failed, while no connection is made; null once one is.</summary>
+    public Exception? LastConnectError => _connection.LastConnectError;
+
+    /// <summary>Reconnects, resyncs, replays and dropped duplicates so far.</summary>
+    public ClientStatistics Statistics => _counters.Snapshot();
 
     /// <summary>Connects to the first api that answers; keeps trying (with back-off) until cancelled.</summary>
     public Task ConnectAsync(CancellationToken cancellationToken = default) => _connection.StartAsync(cancellationToken);
@@ -95,7 +103,7 @@ public sealed class ReHomeClient : IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(threadId);
         ArgumentNullException.ThrowIfNull(handlers);
-        var subscription = new ThreadSubscription(threadId, handlers, resumeFrom, onlyStreamId, _connection, _options.TimeProvider, _logger, RemoveAsync);
+        var subscription = new ThreadSubscription(threadId, handlers, resumeFrom, onlyStreamId, _connection, _counters, _options.TimeProvider, _logger, RemoveAsync);
         lock (_gate)
         {
             _subscriptions.Add(subscription);

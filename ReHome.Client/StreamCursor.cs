@@ -70,21 +70,24 @@ internal sealed class StreamCursor(string streamId, long seq, string? epoch)
 
     /// <summary>
     /// Takes a token of the current epoch and returns those now ready to hand on, in order (none when
-    /// it was seen already or came ahead of a gap).
+    /// it was seen already — <paramref name="duplicate"/> — or came ahead of a gap).
     /// </summary>
-    public IReadOnlyList<ReceivedToken> Accept(ReceivedToken token)
+    public IReadOnlyList<ReceivedToken> Accept(ReceivedToken token, out bool duplicate)
     {
         var seq = token.Event.Seq;
         if (seq <= Seq)
         {
+            duplicate = true;
             return [];
         }
 
         if (seq > Seq + 1)
         {
-            _ahead.TryAdd(seq, token);
+            duplicate = !_ahead.TryAdd(seq, token);
             return [];
         }
+
+        duplicate = false;
 
         var ready = new List<ReceivedToken> { token };
         Seq = seq;

@@ -16,4 +16,10 @@ public sealed class ThreadHandlers
     public Action<StreamEndedEvent>? OnEnded { get; init; }
 
     public Action<RunView>? OnRunUpdated { get; init; }
+
+    /// <summary>
+    /// A token dropped because it was already handed on (diagnostics). A replay overlapping live tokens
+    /// makes a few; a live token (<see cref="ReceivedToken.Replayed"/> false) seen twice means it was sent twice.
+    /// </summary>
+    public Action<ReceivedToken>? OnDuplicate { get; init; }
 }

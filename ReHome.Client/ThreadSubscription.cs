@@ -19,6 +19,7 @@ public sealed class ThreadSubscription : IAsyncDisposable
     private readonly RunVersions _runs = new();
     private readonly ThreadHandlers _handlers;
     private readonly FailoverHubConnection _connection;
+    private readonly ClientCounters _counters;
     private readonly Func<ThreadSubscription, ValueTask> _onDispose;
     private readonly string? _onlyStreamId;
     private readonly TimeProvider _time;
@@ -31,6 +32,7 @@ public sealed class ThreadSubscription : IAsyncDisposable
         IEnumerable<StreamPosition> resumeFrom,
         string? onlyStreamId,
         FailoverHubConnection connection,
+        ClientCounters counters,
         TimeProvider time,
         ILogger logger,
         Func<ThreadSubscription, ValueTask> onDispose)
@@ -39,6 +41,7 @@ public sealed class ThreadSubscription : IAsyncDisposable
         _handlers = handlers;
         _onlyStreamId = onlyStreamId;
         _connection = connection;
+        _counters = counters;
         _time = time;
         _logger = logger;
         _onDispose = onDispose;
@@ -110,9 +113,16 @@ public sealed class ThreadSubscription : IAsyncDisposable
 
             cursor.LastActivity = received.ReceivedAt;
             cursor.SeenStreaming = true;
-            foreach (var ready in cursor.Accept(received))
+            var ready = cursor.Accept(received, out var duplicate);
+            foreach (var next in ready)
             {
-                _handlers.OnToken?.Invoke(ready);
+                _handlers.OnToken?.Invoke(next);
+            }
+
+            if (duplicate)
+            {
+                _counters.DuplicateDropped();
+                _handlers.OnDuplicate?.Invoke(received);
             }
 
             if (cursor.HasGap)
@@ -248,6 +258,7 @@ public sealed class ThreadSubscription : IAsyncDisposable
                     from = _streams[streamId].Seq;
                 }
 
+                _counters.Replayed();
                 var tokens = _connection.Current.StreamAsync<TokenEvent>(HubContract.Methods.Replay, ThreadId, streamId, from, _disposed.Token);
                 await foreach (var token in tokens.ConfigureAwait(false))
                 {
