@@ -12,6 +12,7 @@ public sealed class ClientTokenLog
     private readonly List<StreamResetEvent> _resets = [];
     private readonly List<StreamEndedEvent> _ends = [];
     private readonly List<RunView> _runs = [];
+    private readonly List<ReceivedToken> _duplicates = [];
 
     public ThreadHandlers Handlers => new()
     {
@@ -19,6 +20,7 @@ public sealed class ClientTokenLog
         OnReset = reset => { lock (_gate) { _resets.Add(reset); } },
         OnEnded = ended => { lock (_gate) { _ends.Add(ended); } },
         OnRunUpdated = run => { lock (_gate) { _runs.Add(run); } },
+        OnDuplicate = token => { lock (_gate) { _duplicates.Add(token); } },
     };
 
     /// <summary>Every token handed on, duplicates included (there must be none).</summary>
@@ -35,6 +37,12 @@ public sealed class ClientTokenLog
     public IReadOnlyList<StreamEndedEvent> Ends
     {
         get { lock (_gate) { return [.. _ends]; } }
+    }
+
+    /// <summary>Tokens the client dropped because it had handed them on already.</summary>
+    public IReadOnlyList<ReceivedToken> Duplicates
+    {
+        get { lock (_gate) { return [.. _duplicates]; } }
     }
 
     public IReadOnlyList<RunView> Runs

@@ -1,0 +1,93 @@
+using Microsoft.Extensions.DependencyInjection;
+using ReHome.Client;
+using ReHome.Streaming.Streams;
+using ReHome.Tests.Infrastructure;
+
+namespace ReHome.Tests.Client;
+
+/// <summary>
+/// ReHome.Client when broadcasts are lost with its socket still open (the api's backplane was down), and
+/// when the server sends a token twice (a writer's retried group): the client catches up, and says so.
+/// </summary>
+public sealed class ReHomeClientResyncTests(AppFixture fixture)
+{
+    [Fact]
+    public async Task TokensAndTheEndLostWhileTheApisBackplaneWasDownArriveOnceOnTheResyncWithoutAReconnect()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        await using var redis = await IsolatedRedis.StartAsync();
+        await using var api = ApiReplica.Start(ApiReplica.SettingsLike(redis.ConnectionString));
+        using var alice = await UserSession.SignInAsync(api.BaseAddress);
+        var threadId = await alice.CreateThreadAsync();
+        await using var client = new ReHomeClient(new ReHomeClientOptions
+        {
+            ApiUrls = [api.BaseAddress],
+            AccessTokenProvider = () => Task.FromResult<string?>(alice.AccessToken),
+            // Off: only the api's agent.resync can tell this client what it missed.
+            SilentStreamTimeout = Timeout.InfiniteTimeSpan,
+        });
+        await client.ConnectAsync(cancellation);
+        var log = new ClientTokenLog();
+        await using var subscription = await client.SubscribeAsync(threadId, log.Handlers, cancellationToken: cancellation);
+        await using var worker = await WorkerLikeHost.StartAsync(redis.ConnectionString);
+        var streaming = worker.Services.GetRequiredService<StreamingService>();
+        var stream = new StreamRef(threadId, "answer");
+        for (var seq = 1; seq <= 5; seq++)
+        {
+            await streaming.StreamTokenAsync(stream, "run-1", $"t{seq}", expectedSeq: seq, cancellation);
+        }
+
+        await log.WaitForTokensAsync(5, TestTimeouts.Default);
+
+        // The api's backplane loses its subscriptions and cannot get back in while the last tokens and the end are written.
+        await redis.LockOutNewConnectionsAsync();
+        Assert.True(await redis.KillSubscriptionsAsync() >= 1);
+        for (var seq = 6; seq <= 8; seq++)
+        {
+            await streaming.StreamTokenAsync(stream, "run-1", $"t{seq}", expectedSeq: seq, cancellation);
+        }
+
+        await streaming.CompleteAsync(stream, "run-1", cancellation);
+        await Task.Delay(TimeSpan.FromSeconds(1), cancellation);
+        Assert.Equal(5, log.Tokens.Count);
+        Assert.Empty(log.Ends);
+        Assert.Equal(0, client.Statistics.Resyncs);
+
+        await redis.LetNewConnectionsInAsync();
+        await log.WaitForEndAsync("answer", TestTimeouts.Recovery);
+
+        ReHomeClientFailoverTests.AssertExactlyOnce(log, 8);
+        Assert.Equal(("completed", 8L), (Assert.Single(log.Ends) is var ended ? (ended.Status, ended.LastSeq) : default));
+        Assert.All(log.Tokens.Skip(5), token => Assert.True(token.Replayed, $"seq {token.Event.Seq} came by replay"));
+        var statistics = client.Statistics;
+        Assert.True(statistics.Resyncs >= 1, $"the api asked the client to resync: {statistics}");
+        Assert.Equal(0, statistics.Reconnects);
+    }
+
+    [Fact]
+    public async Task ATokenTheServerSendsTwiceIsHandedOnOnceAndCountedAsALiveDuplicate()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        using var alice = await fixture.SignInAsync();
+        var threadId = await alice.CreateThreadAsync();
+        await using var client = ReHomeClientFailoverTests.ClientFor(alice, fixture.ApiEndpoint);
+        await client.ConnectAsync(cancellation);
+        var log = new ClientTokenLog();
+        await using var subscription = await client.SubscribeAsync(threadId, log.Handlers, cancellationToken: cancellation);
+        await using var producer = await StreamProducer.StartAsync(fixture);
+        var stream = new StreamRef(threadId, "answer");
+
+        await producer.Streaming.StreamTokensAsync(stream, "run-1", ["t1", "t2", "t3"], firstSeq: 1, cancellation);
+        await log.WaitForTokensAsync(3, TestTimeouts.Default);
+        // A writer retrying a group it is not sure landed: the log keeps the first, and the script publishes
+        // the retried seqs again as the log holds them, so subscribers get seqs 2 and 3 a second time.
+        await producer.Streaming.StreamTokensAsync(stream, "run-1", ["again", "again", "t4"], firstSeq: 2, cancellation);
+        await producer.Streaming.CompleteAsync(stream, "run-1", cancellation);
+        await log.WaitForEndAsync("answer", TestTimeouts.Default);
+
+        ReHomeClientFailoverTests.AssertExactlyOnce(log, 4);
+        var liveDuplicates = log.Duplicates.Where(token => !token.Replayed).Select(token => token.Event.Seq).Order();
+        Assert.Equal([2L, 3L], liveDuplicates);
+        Assert.True(client.Statistics.DuplicatesDropped >= 2, $"{client.Statistics}");
+    }
+}
