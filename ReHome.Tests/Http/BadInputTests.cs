@@ -69,6 +69,8 @@ public sealed class BadInputTests(AppFixture fixture)
         var page = JsonSerializer.Deserialize<StreamTokensPage>(await response.Content.ReadAsStringAsync(cancellation), JsonSerializerOptions.Web)!;
         Assert.Empty(page.Tokens);
         Assert.Equal(3, page.LastSeq);
+        // Ended, so no live stream is left for every process's stuck-stream check a minute later.
+        await producer.Streaming.CompleteAsync(new StreamRef(threadId, "answer"), "run-1", cancellation);
     }
 
     public static TheoryData<string, string> JsonPosts => new()

@@ -35,6 +35,8 @@ public sealed class HubBadInputTests(AppFixture fixture)
 
         Assert.Empty(replayed);
         Assert.Equal([1L, 2L, 3L], all.Select(token => token.Seq));
+        // Ended, so no live stream is left for every process's stuck-stream check a minute later.
+        await producer.Streaming.CompleteAsync(new StreamRef(threadId, "answer"), "run-1", cancellation);
     }
 
     [Theory]
