@@ -9,26 +9,3 @@ namespace ReHome.Client;
 /// <param name="Replays"><c>Replay</c> calls made (after a gap, a subscribe, a reset or a silent stream).</param>
 /// <param name="DuplicatesDropped">Tokens dropped because they were already handed on.</param>
 public sealed record ClientStatistics(long Reconnects, long Resyncs, long Replays, long DuplicatesDropped);
-
-/// <summary>The counters behind <see cref="ClientStatistics"/>, shared by a client and its subscriptions.</summary>
-internal sealed class ClientCounters
-{
-    private long _connects;
-    private long _resyncs;
-    private long _replays;
-    private long _duplicatesDropped;
-
-    public void Connected() => Interlocked.Increment(ref _connects);
-
-    public void Resynced() => Interlocked.Increment(ref _resyncs);
-
-    public void Replayed() => Interlocked.Increment(ref _replays);
-
-    public void DuplicateDropped() => Interlocked.Increment(ref _duplicatesDropped);
-
-    public ClientStatistics Snapshot() => new(
-        Math.Max(0, Interlocked.Read(ref _connects) - 1),
-        Interlocked.Read(ref _resyncs),
-        Interlocked.Read(ref _replays),
-        Interlocked.Read(ref _duplicatesDropped));
-}

@@ -19,7 +19,7 @@ public sealed class ReHomeClient : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly List<ThreadSubscription> _subscriptions = [];
     private readonly SilentStreamWatch _silentStreams;
-    private readonly ClientCounters _counters = new();
+    private readonly ClientCounters _counters;
 
     public ReHomeClient(ReHomeClientOptions options, ILoggerFactory? loggerFactory = null)
     {
@@ -27,6 +27,7 @@ public sealed class ReHomeClient : IAsyncDisposable
         options.Validate();
         _options = options;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ReHomeClient>();
+        _counters = new ClientCounters(options.MeterFactory);
         _connection = new FailoverHubConnection(options, _counters, _logger) { Connected = SubscribeAllAsync };
         _connection.On<TokenEvent>(HubContract.Events.Token, token => ForThread(token.ThreadId, subscription => subscription.TakeToken(token, replayed: false)));
         _connection.On<StreamResetEvent>(HubContract.Events.StreamReset, reset => ForThread(reset.ThreadId, subscription => subscription.TakeReset(reset)));
@@ -194,6 +195,7 @@ public sealed class ReHomeClient : IAsyncDisposable
     {
         await _silentStreams.DisposeAsync().ConfigureAwait(false);
         await _connection.DisposeAsync().ConfigureAwait(false);
+        _counters.Dispose();
     }
 
     /// <summary>The live hub connection (tests use it to make the api forget a subscription).</summary>

@@ -1,8 +1,13 @@
+using System.Diagnostics.Metrics;
+
 namespace ReHome.Client;
 
 /// <summary>How a <see cref="ReHomeClient"/> reaches the api.</summary>
 public sealed class ReHomeClientOptions
 {
+    /// <summary>The meter of the client's instruments (<c>rehome.client.*</c>): add it to OpenTelemetry's metrics to export them.</summary>
+    public const string MeterName = "ReHome.Client";
+
     /// <summary>The api replicas' base addresses, tried in order; the next one is used when a connection cannot be made or is lost.</summary>
     public required IReadOnlyList<Uri> ApiUrls { get; init; }
 
@@ -25,6 +30,9 @@ public sealed class ReHomeClientOptions
 
     /// <summary>Where receive times come from (the latency of each token).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Where the client's meter comes from (a host's, with dependency injection); a meter of its own when null.</summary>
+    public IMeterFactory? MeterFactory { get; init; }
 
     internal void Validate()
     {

@@ -116,6 +116,7 @@ public sealed class ThreadSubscription : IAsyncDisposable
             var ready = cursor.Accept(received, out var duplicate);
             foreach (var next in ready)
             {
+                _counters.HandedOn(next);
                 _handlers.OnToken?.Invoke(next);
             }
 

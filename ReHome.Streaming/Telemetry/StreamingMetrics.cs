@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
+using ReHome.Streaming.Contracts;
 
 namespace ReHome.Streaming.Telemetry;
 
@@ -15,12 +16,6 @@ public sealed class StreamingMetrics
     public const string DeliveryLatencyName = "rehome.tokens.delivery.latency";
     public const string ErrorsName = "rehome.errors";
     public const string HubConnectionsName = "rehome.hub.connections";
-
-    /// <summary>
-    /// Fine around the runbook's 50 ms bar, so p95 reads honestly near it, and wide enough for outages.
-    /// </summary>
-    public static readonly double[] DeliveryLatencyBuckets =
-        [0.5, 1, 2, 3, 4, 5, 7.5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 70, 80, 100, 150, 200, 300, 500, 1_000, 2_500, 5_000, 10_000];
 
     private readonly Counter<long> _tokensEmitted;
     private readonly Counter<long> _streamsEnded;
@@ -41,7 +36,7 @@ public sealed class StreamingMetrics
             DeliveryLatencyName,
             unit: "ms",
             description: "Emit-to-receive latency of tokens, measured by the canary subscribed like a browser",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DeliveryLatencyBuckets });
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DeliveryLatency.Buckets });
         _errors = meter.CreateCounter<long>(ErrorsName, "{error}", "Errors, by component");
         _hubConnections = meter.CreateUpDownCounter<long>(HubConnectionsName, "{connection}", "SignalR connections open on this API instance");
     }

@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using ReHome.Client;
 using ReHome.Streaming.Streams;
 using ReHome.Tests.Infrastructure;
@@ -65,12 +67,21 @@ public sealed class ReHomeClientResyncTests(AppFixture fixture)
     }
 
     [Fact]
-    public async Task ATokenTheServerSendsTwiceIsHandedOnOnceAndCountedAsALiveDuplicate()
+    public async Task ATokenTheServerSendsTwiceIsHandedOnOnceAndCountedAsALiveDuplicateOnTheClientsMeter()
     {
         var cancellation = TestContext.Current.CancellationToken;
         using var alice = await fixture.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
-        await using var client = ReHomeClientFailoverTests.ClientFor(alice, fixture.ApiEndpoint);
+        using var metrics = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meterFactory = metrics.GetRequiredService<IMeterFactory>();
+        using var duplicatesDropped = new MetricCollector<long>(meterFactory, ReHomeClientOptions.MeterName, "rehome.client.duplicates.dropped");
+        using var latency = new MetricCollector<double>(meterFactory, ReHomeClientOptions.MeterName, "rehome.client.token.latency");
+        await using var client = new ReHomeClient(new ReHomeClientOptions
+        {
+            ApiUrls = [fixture.ApiEndpoint],
+            AccessTokenProvider = () => Task.FromResult<string?>(alice.AccessToken),
+            MeterFactory = meterFactory,
+        });
         await client.ConnectAsync(cancellation);
         var log = new ClientTokenLog();
         await using var subscription = await client.SubscribeAsync(threadId, log.Handlers, cancellationToken: cancellation);
@@ -89,5 +100,8 @@ public sealed class ReHomeClientResyncTests(AppFixture fixture)
         var liveDuplicates = log.Duplicates.Where(token => !token.Replayed).Select(token => token.Event.Seq).Order();
         Assert.Equal([2L, 3L], liveDuplicates);
         Assert.True(client.Statistics.DuplicatesDropped >= 2, $"{client.Statistics}");
+        Assert.Equal(client.Statistics.DuplicatesDropped, duplicatesDropped.GetMeasurementSnapshot().Sum(measurement => measurement.Value));
+        // One latency per token that arrived live, none for one that came by replay.
+        Assert.Equal(log.Tokens.Count(token => !token.Replayed), latency.GetMeasurementSnapshot().Count);
     }
 }
