@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 namespace ReHome.Client;
 
 /// <summary>How a <see cref="ReHomeClient"/> reaches the api.</summary>
-public sealed class ReHomeClientOptions
+public sealed record ReHomeClientOptions
 {
     /// <summary>The meter of the client's instruments (<c>rehome.client.*</c>): add it to OpenTelemetry's metrics to export them.</summary>
     public const string MeterName = "ReHome.Client";
