@@ -137,7 +137,7 @@ public sealed class BadInputTests(AppFixture fixture)
         using var alice = await fixture.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
         await using var bystander = alice.CreateHubConnection();
-        var bystanderReceiver = new StreamReceiver().Listen(bystander);
+        var bystanderReceiver = new ThreadRecorder().Listen(bystander);
         await bystander.StartAsync(cancellation);
         await bystander.InvokeAsync<SubscribeResult>("Subscribe", threadId, cancellation);
         await using var careless = alice.CreateHubConnection();

@@ -19,7 +19,7 @@ public sealed class ThreadActionLimitTests(AppFixture fixture)
         using var aliceAtReplica = alice.At(fixture.SecondApi.BaseAddress);
         var threadId = await alice.CreateThreadAsync();
         await using var connection = alice.CreateHubConnection(fixture.SecondApi.BaseAddress);
-        var receiver = new StreamReceiver().Listen(connection);
+        var receiver = new ThreadRecorder().Listen(connection);
         await connection.StartAsync(cancellation);
 
         // Half the allowance on each replica: one subscribe on the replica, 49 reads there, 50 on the AppHost's api.

@@ -1,16 +1,13 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
+using ReHome.Client;
 using ReHome.Streaming.Contracts;
-using ReHome.Streaming.Hubs;
-using ReHome.Streaming.Json;
 
 namespace ReHome.Tests.Infrastructure;
 
-/// <summary>One signed-in user against one API address: REST with their token, and hub connections as a browser makes them.</summary>
+/// <summary>One signed-in user against one API address: REST with their token, and hub connections and clients as a browser makes them.</summary>
 public sealed class UserSession : IDisposable
 {
     private UserSession(Uri apiBase, string userId, string accessToken)
@@ -72,30 +69,40 @@ public sealed class UserSession : IDisposable
     public async Task<StreamTokensPage> GetTokensAsync(string threadId, string streamId, long after = 0) =>
         (await Http.GetFromJsonAsync<StreamTokensPage>($"/api/threads/{threadId}/streams/{streamId}/tokens?after={after}&limit=1000", JsonSerializerOptions.Web))!;
 
-    /// <summary>A signed-in hub connection, started and subscribed to the thread, with a receiver listening.</summary>
-    public async Task<(HubConnection Connection, StreamReceiver Receiver)> WatchAsync(string threadId, Uri? apiBase = null)
+    /// <summary>
+    /// A signed-in <see cref="ReHomeClient"/>, connected and subscribed to the thread, with a recorder of
+    /// what the subscription hands on. Disposing the client ends the subscription.
+    /// </summary>
+    public async Task<(ReHomeClient Client, ThreadRecorder Recorder)> WatchAsync(string threadId, Uri? apiBase = null)
     {
-        var connection = CreateHubConnection(apiBase);
-        var receiver = new StreamReceiver().Listen(connection);
-        await connection.StartAsync();
-        await connection.InvokeAsync<SubscribeResult>("Subscribe", threadId);
-        return (connection, receiver);
+        var recorder = new ThreadRecorder();
+        var client = CreateClient(apiBase ?? ApiBase);
+        try
+        {
+            using var timeout = new CancellationTokenSource(TestTimeouts.Default);
+            await client.ConnectAsync(timeout.Token);
+            await client.SubscribeAsync(threadId, recorder.Handlers, cancellationToken: timeout.Token);
+            return (client, recorder);
+        }
+        catch
+        {
+            await client.DisposeAsync();
+            throw;
+        }
     }
 
-    /// <summary>
-    /// A hub connection over WebSockets without negotiation — how clients talk to several replicas
-    /// without sticky sessions (CONTRACT.md).
-    /// </summary>
-    public HubConnection CreateHubConnection(Uri? apiBase = null, string? accessToken = null) =>
-        new HubConnectionBuilder()
-            .WithUrl(new Uri(apiBase ?? ApiBase, HubPaths.Agent), options =>
-            {
-                options.Transports = HttpTransportType.WebSockets;
-                options.SkipNegotiation = true;
-                options.AccessTokenProvider = () => Task.FromResult<string?>(accessToken ?? AccessToken);
-            })
-            .AddJsonProtocol(json => json.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, StreamingJsonContext.Default))
-            .Build();
+    /// <summary>A client signed in as this user over the given api addresses (not connected), with short reconnect delays.</summary>
+    public ReHomeClient CreateClient(params Uri[] apiUrls) => new(new ReHomeClientOptions
+    {
+        ApiUrls = apiUrls.Length == 0 ? [ApiBase] : apiUrls,
+        AccessTokenProvider = () => Task.FromResult<string?>(AccessToken),
+        FirstReconnectDelay = TimeSpan.FromMilliseconds(100),
+        MaxReconnectDelay = TimeSpan.FromSeconds(1),
+    });
+
+    /// <summary>A bare hub connection (not started, no handlers), for tests of the hub itself.</summary>
+    public HubConnection CreateHubConnection(Uri? apiBase = null, string? accessToken = null, bool useMessagePack = false) =>
+        ReHomeHub.CreateConnection(apiBase ?? ApiBase, accessToken ?? AccessToken, useMessagePack);
 
     public void Dispose() => Http.Dispose();
 }

@@ -10,8 +10,8 @@ public sealed class BroadcastTests(AppFixture fixture)
     {
         using var alice = await fixture.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
-        var (connection, browser) = await alice.WatchAsync(threadId);
-        await using var _ = connection;
+        var (client, browser) = await alice.WatchAsync(threadId);
+        await using var _ = client;
 
         var first = await OpsCli.RunAsync(fixture, ["broadcast", threadId, "hello from ops"]);
         var second = await OpsCli.RunAsync(fixture, ["broadcast", threadId, "and again"]);

@@ -14,8 +14,8 @@ public sealed class ReapTests(AppFixture fixture)
     {
         using var alice = await fixture.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
-        var (connection, browser) = await alice.WatchAsync(threadId);
-        await using var _ = connection;
+        var (client, browser) = await alice.WatchAsync(threadId);
+        await using var _ = client;
         var stuck = new StreamRef(threadId, "stuck");
         await using var producer = await StreamProducer.StartAsync(fixture);
         await producer.EmitAsync(stuck, "run-stuck", 3);

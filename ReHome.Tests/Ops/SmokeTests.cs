@@ -26,14 +26,14 @@ public sealed class SmokeTests(AppFixture fixture)
     {
         using var alice = await fixture.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
-        var (connection, browser) = await alice.WatchAsync(threadId);
-        await using var _ = connection;
+        var (client, browser) = await alice.WatchAsync(threadId);
+        await using var _ = client;
 
         var first = await OpsCli.RunAsync(fixture, ["smoke", threadId, "run-ops", "--stream-id", "my-smoke", "--tokens", "20", "--max-p95-ms", LooseP95]);
 
         Assert.True(first.ExitCode == 0, first.ToString());
         await browser.WaitForEndedAsync("my-smoke", TestTimeouts.Default);
-        Assert.Equal(Enumerable.Range(1, 20).Select(seq => (long)seq), browser.Shown("my-smoke").Select(token => token.Seq));
+        browser.AssertShownOnce("my-smoke", 20);
         Assert.All(browser.Shown("my-smoke"), token => Assert.Equal("run-ops", token.RunId));
         Assert.Equal((StreamStatuses.Completed, 20L), (browser.Ended("my-smoke")!.Status, browser.Ended("my-smoke")!.LastSeq));
 

@@ -32,8 +32,8 @@ public sealed class RedisOutageRunTests
 
         using var alice = await UserSession.SignInAsync(api.BaseAddress);
         var threadId = await alice.CreateThreadAsync();
-        var (connection, receiver) = await alice.WatchAsync(threadId, api.BaseAddress);
-        await using var _ = connection;
+        var (client, receiver) = await alice.WatchAsync(threadId, api.BaseAddress);
+        await using var _ = client;
         var runs = new List<RunView>();
         for (var i = 0; i < 3; i++)
         {
@@ -65,9 +65,10 @@ public sealed class RedisOutageRunTests
             Assert.Equal(Enumerable.Range(1, ReplyTokens).Select(seq => (long)seq), log.Tokens.Select(token => token.Seq));
             Assert.Equal(expected, log.Tokens.Select(token => token.Token));
 
-            // A client that follows the contract fills what the backplane dropped by replay and shows the reply once.
-            await receiver.ReplayAsync(connection, threadId, run.StreamId, TestContext.Current.CancellationToken);
+            // The client fills what the backplane dropped by replay (on resync, a gap or the end) and shows the reply once.
+            await receiver.WaitForEndedAsync(run.StreamId, TestTimeouts.Recovery);
             Assert.Equal(expected, receiver.Shown(run.StreamId).Select(token => token.Token));
+            receiver.AssertShownOnce(run.StreamId, ReplyTokens);
         }
 
         Assert.False(workerLifetime.ApplicationStopping.IsCancellationRequested, "the worker stopped after the outage");

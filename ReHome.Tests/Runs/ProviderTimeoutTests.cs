@@ -13,8 +13,8 @@ public sealed class ProviderTimeoutTests(AppFixture fixture)
         await using var lane = WorkerLane.Start(fixture);
         using var alice = await lane.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
-        var (connection, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
-        await using var _ = connection;
+        var (client, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
+        await using var _ = client;
         await lane.StartWorkerAsync(provider.WorkerSettings(("Agent:OpenAI:Timeout", "00:00:01"), ("Queue:RetryDelay", "00:00:00.200")));
 
         var run = await alice.CreateRunAsync(threadId, "count to four");

@@ -14,8 +14,8 @@ public sealed class QueueTests(AppFixture fixture)
         await using var lane = WorkerLane.Start(fixture);
         using var alice = await lane.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
-        var (connection, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
-        await using var _ = connection;
+        var (client, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
+        await using var _ = client;
         await lane.StartWorkerAsync(new Dictionary<string, string?>
         {
             ["Queue:Concurrency"] = "1",
@@ -53,8 +53,8 @@ public sealed class QueueTests(AppFixture fixture)
         var taken = await lane.TakeJobsAsync("dead-worker");
         Assert.Equal(run.Id, (string?)Assert.Single(taken)["runId"]);
 
-        var (connection, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
-        await using var _ = connection;
+        var (client, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
+        await using var _ = client;
         await lane.StartWorkerAsync(new Dictionary<string, string?> { ["Queue:VisibilityTimeout"] = "00:00:02" });
         await receiver.WaitForRunStatusAsync(run.Id, RunStatuses.Completed, TimeSpan.FromSeconds(30));
 
@@ -73,8 +73,8 @@ public sealed class QueueTests(AppFixture fixture)
         await using var lane = WorkerLane.Start(fixture);
         using var alice = await lane.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
-        var (connection, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
-        await using var _ = connection;
+        var (client, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
+        await using var _ = client;
         await lane.StartWorkerAsync();
         var first = await alice.CreateRunAsync(threadId, "before");
         await receiver.WaitForRunStatusAsync(first.Id, RunStatuses.Completed, TestTimeouts.Default);
@@ -96,8 +96,8 @@ public sealed class QueueTests(AppFixture fixture)
         await using var lane = WorkerLane.Start(fixture);
         using var alice = await lane.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
-        var (connection, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
-        await using var _ = connection;
+        var (client, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
+        await using var _ = client;
         await lane.StartWorkerAsync(provider.WorkerSettings(("Queue:MaxAttempts", "3"), ("Queue:RetryDelay", "00:00:00.200")));
 
         var run = await alice.CreateRunAsync(threadId, "this will fail");
@@ -128,14 +128,15 @@ public sealed class QueueTests(AppFixture fixture)
         await using var lane = WorkerLane.Start(fixture);
         using var alice = await lane.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
-        var (connection, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
-        await using var _ = connection;
+        var (client, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
+        await using var _ = client;
         await lane.StartWorkerAsync(provider.WorkerSettings(("Agent:OpenAI:ApiKey", "sk-test-key"), ("Agent:SystemPrompt", "Be brief.")));
 
         var run = await alice.CreateRunAsync(threadId, "Does streaming work?");
         await receiver.WaitForRunStatusAsync(run.Id, RunStatuses.Completed, TestTimeouts.Default);
 
-        Assert.Equal(chunks, receiver.Received.Select(token => token.Token));
+        Assert.Equal(chunks, receiver.Shown(run.StreamId).Select(token => token.Token));
+        receiver.AssertShownOnce(run.StreamId, chunks.Length);
         Assert.Equal(chunks.Length, (await alice.GetRunAsync(threadId, run.Id)).LastSeq);
         var (_, authorization, body) = Assert.Single(provider.Requests);
         Assert.Equal("Bearer sk-test-key", authorization);

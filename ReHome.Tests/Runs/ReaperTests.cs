@@ -13,8 +13,8 @@ public sealed class ReaperTests(AppFixture fixture)
     {
         using var alice = await fixture.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
-        var (connection, receiver) = await alice.WatchAsync(threadId);
-        await using var _ = connection;
+        var (client, receiver) = await alice.WatchAsync(threadId);
+        await using var _ = client;
         var stream = new StreamRef(threadId, "silent");
         await using (var producer = await StreamProducer.StartAsync(fixture))
         {
@@ -48,8 +48,8 @@ public sealed class ReaperTests(AppFixture fixture)
         await using var lane = WorkerLane.Start(fixture);
         using var alice = await lane.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
-        var (connection, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
-        await using var _ = connection;
+        var (client, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
+        await using var _ = client;
         var run = await alice.CreateRunAsync(threadId, "resume me");
 
         // A worker took the job, wrote three tokens and died.

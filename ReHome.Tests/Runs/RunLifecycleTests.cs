@@ -12,8 +12,8 @@ public sealed class RunLifecycleTests(AppFixture fixture)
     {
         using var alice = await fixture.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
-        var (connection, receiver) = await alice.WatchAsync(threadId);
-        await using var _ = connection;
+        var (client, receiver) = await alice.WatchAsync(threadId);
+        await using var _ = client;
 
         var queued = await alice.CreateRunAsync(threadId, "Tell me about exactly-once delivery", RunPriorities.High);
         await receiver.WaitForEndedAsync(queued.StreamId, TestTimeouts.Default);
@@ -24,8 +24,7 @@ public sealed class RunLifecycleTests(AppFixture fixture)
         Assert.Equal((RunStatuses.Queued, 0L, 0), (queued.Status, queued.LastSeq, queued.Attempts));
         Assert.Equal((RunStatuses.Completed, 1, RunPriorities.High), (finished.Status, finished.Attempts, finished.Priority));
         Assert.Equal(StreamStatuses.Completed, receiver.Ended(queued.StreamId)!.Status);
-        Assert.Equal(finished.LastSeq, receiver.Received.Count);
-        Assert.Equal(Enumerable.Range(1, receiver.Received.Count).Select(seq => (long)seq), receiver.Received.Select(token => token.Seq));
+        receiver.AssertShownOnce(queued.StreamId, finished.LastSeq);
         Assert.Equal(log.Tokens.Select(token => token.Token), receiver.Received.Select(token => token.Token));
         Assert.StartsWith("You asked: \"Tell me about exactly-once delivery\".", string.Concat(receiver.Received.Select(token => token.Token)));
         // Updates come from the api and the worker and may overtake each other on the way; ordered by
@@ -45,8 +44,8 @@ public sealed class RunLifecycleTests(AppFixture fixture)
     {
         using var alice = await fixture.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
-        var (connection, receiver) = await alice.WatchAsync(threadId);
-        await using var _ = connection;
+        var (client, receiver) = await alice.WatchAsync(threadId);
+        await using var _ = client;
         var run = await alice.CreateRunAsync(threadId, "a long answer, please");
         await receiver.WaitForSeqAsync(run.StreamId, 5, TestTimeouts.Default);
 
@@ -61,7 +60,7 @@ public sealed class RunLifecycleTests(AppFixture fixture)
         Assert.Equal(StreamStatuses.Cancelled, ended.Status);
         Assert.True(stoppedWithin < TimeSpan.FromSeconds(1), $"the stream ended {stoppedWithin.TotalMilliseconds:0} ms after the stop");
         Assert.True(ended.LastSeq < 60, "the offline reply (60 tokens) was cut short");
-        Assert.Equal(ended.LastSeq, receiver.Received.Max(token => token.Seq));
+        receiver.AssertShownOnce(run.StreamId, ended.LastSeq);
         Assert.Equal(RunStatuses.Cancelled, (await alice.GetRunAsync(threadId, run.Id)).Status);
     }
 

@@ -1,7 +1,6 @@
 extern alias worker;
 
-using System.Collections.Concurrent;
-using Microsoft.AspNetCore.SignalR.Client;
+using ReHome.Client;
 using ReHome.Streaming.Contracts;
 using ReHome.Streaming.Naming;
 using ReHome.Streaming.Queue;
@@ -21,8 +20,8 @@ public sealed class RunRecoveryTests(AppFixture fixture)
     {
         using var alice = await fixture.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
-        var (connection, receiver) = await alice.WatchAsync(threadId);
-        await using var _ = connection;
+        var (client, receiver) = await alice.WatchAsync(threadId);
+        await using var _ = client;
         await using var producer = await StreamProducer.StartAsync(fixture);
         var stream = new StreamRef(threadId, "two-writers");
 
@@ -35,8 +34,11 @@ public sealed class RunRecoveryTests(AppFixture fixture)
         await producer.Streaming.CompleteAsync(stream, "run-a");
 
         Assert.Equal("first writer", again.Token);
-        Assert.DoesNotContain(receiver.Received, token => token.Token == "second writer");
-        Assert.All(receiver.Received.Where(token => token.Seq == 1), token => Assert.Equal("first writer", token.Token));
+        // What the hub sent for seq 1, shown or dropped by the client as a duplicate, is the log's text.
+        var sent = receiver.Tokens.Concat(receiver.Duplicates).Select(token => token.Event).ToList();
+        Assert.DoesNotContain(sent, token => token.Token == "second writer");
+        Assert.All(sent.Where(token => token.Seq == 1), token => Assert.Equal("first writer", token.Token));
+        Assert.Equal(["first writer", "next"], receiver.Shown(stream.StreamId).Select(token => token.Token));
     }
 
     [Fact]
@@ -47,9 +49,8 @@ public sealed class RunRecoveryTests(AppFixture fixture)
         await using var lane = WorkerLane.Start(fixture);
         using var alice = await lane.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
-        var (connection, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
-        await using var _ = connection;
-        var resets = WatchResets(connection);
+        var (client, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
+        await using var _ = client;
         var run = await alice.CreateRunAsync(threadId, "say something");
 
         // A worker took the job, streamed the start of another (sampled) reply, and died.
@@ -67,7 +68,7 @@ public sealed class RunRecoveryTests(AppFixture fixture)
         var log = await alice.GetTokensAsync(threadId, run.StreamId);
         Assert.Equal(chunks, log.Tokens.Select(token => token.Token));
         Assert.NotEqual(firstEpoch, log.Epoch);
-        Assert.Contains(resets, reset => reset.StreamId == run.StreamId && reset.Epoch == log.Epoch);
+        Assert.Contains(receiver.Resets, reset => reset.StreamId == run.StreamId && reset.Epoch == log.Epoch);
     }
 
     [Fact]
@@ -88,7 +89,7 @@ public sealed class RunRecoveryTests(AppFixture fixture)
         Assert.Equal(OfflineReply.Tokens("lose some of me", 40), log.Tokens.Select(token => token.Token));
         Assert.Equal(Enumerable.Range(1, 40).Select(seq => (long)seq), log.Tokens.Select(token => token.Seq));
         Assert.NotEqual(firstEpoch, log.Epoch);
-        Assert.Contains(watched.Resets, reset => reset.StreamId == run.StreamId && reset.Epoch == log.Epoch);
+        Assert.Contains(watched.Receiver.Resets, reset => reset.StreamId == run.StreamId && reset.Epoch == log.Epoch);
     }
 
     [Fact]
@@ -108,23 +109,16 @@ public sealed class RunRecoveryTests(AppFixture fixture)
         var ended = watched.Receiver.Ended(watched.Run.StreamId)!;
         Assert.Equal(StreamStatuses.Aborted, ended.Status);
         Assert.Contains("lost", ended.Reason);
-        var reset = Assert.Single(watched.Resets, reset => reset.StreamId == watched.Run.StreamId);
+        var reset = Assert.Single(watched.Receiver.Resets, reset => reset.StreamId == watched.Run.StreamId);
         Assert.Equal(reset.Epoch, ended.Epoch);
-    }
-
-    internal static ConcurrentQueue<StreamResetEvent> WatchResets(HubConnection connection)
-    {
-        var resets = new ConcurrentQueue<StreamResetEvent>();
-        connection.On<StreamResetEvent>(StreamNames.Events.StreamReset, resets.Enqueue);
-        return resets;
     }
 }
 
-/// <summary>A run of the offline provider on a lane of its own, watched by a client that also records stream resets.</summary>
+/// <summary>A run of the offline provider on a lane of its own, watched by a client (its recorder has the stream resets too).</summary>
 internal sealed class WatchedRun : IAsyncDisposable
 {
-    private WatchedRun(WorkerLane lane, UserSession alice, string threadId, HubConnection connection, StreamReceiver receiver, ConcurrentQueue<StreamResetEvent> resets, RunView run) =>
-        (Lane, Alice, ThreadId, Connection, Receiver, Resets, Run) = (lane, alice, threadId, connection, receiver, resets, run);
+    private WatchedRun(WorkerLane lane, UserSession alice, string threadId, ReHomeClient client, ThreadRecorder receiver, RunView run) =>
+        (Lane, Alice, ThreadId, Client, Receiver, Run) = (lane, alice, threadId, client, receiver, run);
 
     public WorkerLane Lane { get; }
 
@@ -132,11 +126,9 @@ internal sealed class WatchedRun : IAsyncDisposable
 
     public string ThreadId { get; }
 
-    public HubConnection Connection { get; }
+    public ReHomeClient Client { get; }
 
-    public StreamReceiver Receiver { get; }
-
-    public ConcurrentQueue<StreamResetEvent> Resets { get; }
+    public ThreadRecorder Receiver { get; }
 
     public RunView Run { get; }
 
@@ -148,8 +140,7 @@ internal sealed class WatchedRun : IAsyncDisposable
         var lane = WorkerLane.Start(fixture);
         var alice = await lane.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
-        var (connection, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
-        var resets = RunRecoveryTests.WatchResets(connection);
+        var (client, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
         await lane.StartWorkerAsync(new Dictionary<string, string?>
         {
             ["Agent:Offline:TokensPerSecond"] = tokensPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -157,12 +148,12 @@ internal sealed class WatchedRun : IAsyncDisposable
         });
         var run = await alice.CreateRunAsync(threadId, input);
         await receiver.WaitForSeqAsync(run.StreamId, seenSeq, TestTimeouts.Default);
-        return new WatchedRun(lane, alice, threadId, connection, receiver, resets, run);
+        return new WatchedRun(lane, alice, threadId, client, receiver, run);
     }
 
     public async ValueTask DisposeAsync()
     {
-        await Connection.DisposeAsync();
+        await Client.DisposeAsync();
         Alice.Dispose();
         await Lane.DisposeAsync();
     }

@@ -18,8 +18,8 @@ public sealed class TakeoverTests(AppFixture fixture)
         await using var lane = WorkerLane.Start(fixture);
         using var alice = await lane.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
-        var (connection, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
-        await using var _ = connection;
+        var (client, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
+        await using var _ = client;
 
         // Twelve jobs held by a live worker (confirmed below), then one of a worker that died, then a backlog.
         for (var i = 0; i < 12; i++)
@@ -61,8 +61,8 @@ public sealed class TakeoverTests(AppFixture fixture)
         await using var lane = WorkerLane.Start(fixture);
         using var alice = await lane.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
-        var (connection, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
-        await using var _ = connection;
+        var (client, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
+        await using var _ = client;
         var slow = await lane.StartWorkerHostAsync(new Dictionary<string, string?>
         {
             ["Queue:Concurrency"] = "1",

@@ -17,7 +17,7 @@ public sealed class ThreadPrivacyTests(AppFixture fixture)
         using var mallory = await fixture.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
         await using var connection = mallory.CreateHubConnection();
-        var receiver = new StreamReceiver().Listen(connection);
+        var receiver = new ThreadRecorder().Listen(connection);
         await connection.StartAsync(cancellation);
 
         var subscribe = await Assert.ThrowsAsync<HubException>(() => connection.InvokeAsync<SubscribeResult>("Subscribe", threadId, cancellation));
@@ -29,7 +29,7 @@ public sealed class ThreadPrivacyTests(AppFixture fixture)
 
         // Alice's stream runs to its end; Mallory, still connected, sees none of it.
         await using var aliceConnection = alice.CreateHubConnection();
-        var aliceReceiver = new StreamReceiver().Listen(aliceConnection);
+        var aliceReceiver = new ThreadRecorder().Listen(aliceConnection);
         await aliceConnection.StartAsync(cancellation);
         await aliceConnection.InvokeAsync<SubscribeResult>("Subscribe", threadId, cancellation);
         await using var producer = await StreamProducer.StartAsync(fixture);

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.SignalR.Client;
 using ReHome.Streaming.Contracts;
 using ReHome.Streaming.Streams;
 using ReHome.Tests.Infrastructure;
@@ -17,8 +16,8 @@ public sealed class GroupCommitTests(AppFixture fixture)
     {
         using var alice = await fixture.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
-        var (connection, receiver) = await alice.WatchAsync(threadId);
-        await using var _ = connection;
+        var (client, receiver) = await alice.WatchAsync(threadId);
+        await using var _ = client;
         var (other, otherReceiver) = await alice.WatchAsync(threadId, fixture.SecondApi.BaseAddress);
         await using var __ = other;
         await using var producer = await StreamProducer.StartAsync(fixture);
@@ -43,11 +42,12 @@ public sealed class GroupCommitTests(AppFixture fixture)
         {
             await watcher.WaitForEndedAsync("grouped", TestTimeouts.Default);
             Assert.Equal(9, watcher.Ended("grouped")!.LastSeq);
-            // Each seq arrived live in order; the retried ones came again as the log holds them (a
+            // Each seq arrived live in order; the retried ones came again as the log holds them (the
             // client drops them as seen), never with the retry's text.
             Assert.Equal(expected, watcher.Shown("grouped").Select(token => token.Token));
-            Assert.All(watcher.Received, token => Assert.Equal(expected[token.Seq - 1], token.Token));
-            Assert.Equal(Enumerable.Range(1, 9).Select(seq => (long)seq), watcher.Received.Select(token => token.Seq).Distinct());
+            Assert.Equal(Enumerable.Range(1, 9).Select(seq => (long)seq), watcher.Shown("grouped").Select(token => token.Seq));
+            Assert.All(watcher.Tokens, token => Assert.False(token.Replayed, $"seq {token.Event.Seq} came by replay, not live"));
+            Assert.All(watcher.Tokens.Concat(watcher.Duplicates), token => Assert.Equal(expected[token.Event.Seq - 1], token.Event.Token));
         }
     }
 
@@ -64,8 +64,8 @@ public sealed class GroupCommitTests(AppFixture fixture)
         });
         using var alice = await lane.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
-        var (connection, receiver) = await alice.WatchAsync(threadId);
-        await using var _ = connection;
+        var (client, receiver) = await alice.WatchAsync(threadId);
+        await using var _ = client;
 
         var run = await alice.CreateRunAsync(threadId, "group commit");
         await receiver.WaitForEndedAsync(run.StreamId, TestTimeouts.Default);
@@ -80,6 +80,8 @@ public sealed class GroupCommitTests(AppFixture fixture)
         Assert.Equal(Enumerable.Range(1, replyTokens).Select(seq => (long)seq), replayed.Select(token => token.Seq));
         // Every token live, once, in order, with the text the log holds.
         Assert.Equal(replayed.Select(token => (token.Seq, token.Token)), receiver.Received.Select(token => (token.Seq, token.Token)));
+        Assert.All(receiver.Tokens, token => Assert.False(token.Replayed, $"seq {token.Event.Seq} came by replay, not live"));
+        Assert.Empty(receiver.LiveDuplicates);
         // Grouped: far fewer writes (distinct emittedAt) than tokens.
         var writes = replayed.Select(token => token.EmittedAt).Distinct().Count();
         Assert.True(writes < replyTokens / 2, $"{writes} writes for {replyTokens} tokens: the tokens were not grouped");

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.SignalR.Client;
-using ReHome.Streaming.Contracts;
 using ReHome.Streaming.Streams;
 using ReHome.Tests.Infrastructure;
 
@@ -18,44 +16,37 @@ public sealed class ResumeTests(AppFixture fixture)
         using var alice = await fixture.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
         var stream = new StreamRef(threadId, "answer");
-        var receiver = new StreamReceiver();
+        var receiver = new ThreadRecorder();
 
-        var before = alice.CreateHubConnection();
-        receiver.Listen(before);
-        await before.StartAsync(cancellation);
-        await before.InvokeAsync<SubscribeResult>("Subscribe", threadId, cancellation);
+        var before = alice.CreateClient();
+        await before.ConnectAsync(cancellation);
+        var subscription = await before.SubscribeAsync(threadId, receiver.Handlers, cancellationToken: cancellation);
 
         await using var producer = await StreamProducer.StartAsync(fixture);
         const int third = TokenCount / 3;
         await producer.EmitAsync(stream, "run-1", third);
 
-        // Drop the connection a third of the way in; the next third is written while the client is away.
+        // Drop the client a third of the way in, keeping where it stood; the next third is written while it is away.
         await receiver.WaitForSeqAsync("answer", third, TestTimeouts.Default);
+        var positions = subscription.Positions;
         await before.DisposeAsync();
-        var lastSeenBeforeDrop = receiver.LastSeq("answer");
+        var lastSeenBeforeDrop = Assert.Single(positions, position => position.StreamId == "answer").Seq;
         await producer.EmitAsync(stream, "run-1", third, from: third + 1);
 
-        await using var after = alice.CreateHubConnection(reconnectToAnotherApi ? fixture.SecondApi.BaseAddress : fixture.ApiEndpoint);
-        receiver.Listen(after);
-        await after.StartAsync(cancellation);
-        await after.InvokeAsync<SubscribeResult>("Subscribe", threadId, cancellation);
-        // The last third goes on live while the client replays what it missed (and, after Subscribe, the
-        // end reaches it as an event — a stream that ended before would be known from Subscribe's answer).
-        var emitting = Task.Run(async () =>
-        {
-            await producer.EmitAsync(stream, "run-1", TokenCount - (2 * third), pause: TimeSpan.FromMilliseconds(2), from: (2 * third) + 1);
-            await producer.Streaming.CompleteAsync(stream, "run-1");
-        }, cancellation);
-        var replayed = await receiver.ReplayAsync(after, threadId, "answer", cancellation);
-
-        await emitting;
+        // Another client resumes from the saved positions; the last third goes on live while it replays
+        // what it missed (and the end reaches it as an event).
+        await using var after = alice.CreateClient(reconnectToAnotherApi ? fixture.SecondApi.BaseAddress : fixture.ApiEndpoint);
+        await after.ConnectAsync(cancellation);
+        await using var resumed = await after.SubscribeAsync(threadId, receiver.Handlers, resumeFrom: positions, cancellationToken: cancellation);
+        await producer.EmitAsync(stream, "run-1", TokenCount - (2 * third), pause: TimeSpan.FromMilliseconds(2), from: (2 * third) + 1);
+        await producer.Streaming.CompleteAsync(stream, "run-1");
         await receiver.WaitForEndedAsync("answer", TestTimeouts.Default);
-        // The end event carries the final seq: anything still missing is one more replay away.
-        await receiver.ReplayAsync(after, threadId, "answer", cancellation);
 
+        var replayed = receiver.Tokens.Count(token => token.Replayed);
         Assert.True(lastSeenBeforeDrop <= third, "the client dropped before the second third was written");
         Assert.True(replayed >= third, $"the replay filled what was written while disconnected ({replayed} tokens)");
         Assert.Equal(TokenCount, receiver.Ended("answer")!.LastSeq);
+        receiver.AssertShownOnce("answer", TokenCount);
         Assert.Equal(Enumerable.Range(1, TokenCount).Select(seq => $"t{seq}"), receiver.Shown("answer").Select(token => token.Token));
     }
 }

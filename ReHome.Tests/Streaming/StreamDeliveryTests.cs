@@ -15,17 +15,15 @@ public sealed class StreamDeliveryTests(AppFixture fixture)
         using var alice = await fixture.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
         var otherThreadId = await alice.CreateThreadAsync();
-        await using var first = alice.CreateHubConnection();
-        await using var second = alice.CreateHubConnection(fixture.SecondApi.BaseAddress);
+        var (first, firstReceiver) = await alice.WatchAsync(threadId);
+        await using var _ = first;
+        var (second, secondReceiver) = await alice.WatchAsync(threadId, fixture.SecondApi.BaseAddress);
+        await using var __ = second;
+        // A bare connection: a client would drop another thread's events itself and hide a leak.
         await using var bystander = alice.CreateHubConnection();
-        var firstReceiver = new StreamReceiver().Listen(first);
-        var secondReceiver = new StreamReceiver().Listen(second);
-        var bystanderReceiver = new StreamReceiver().Listen(bystander);
-        foreach (var (connection, thread) in new[] { (first, threadId), (second, threadId), (bystander, otherThreadId) })
-        {
-            await connection.StartAsync(TestContext.Current.CancellationToken);
-            await connection.InvokeAsync<SubscribeResult>("Subscribe", thread, TestContext.Current.CancellationToken);
-        }
+        var bystanderReceiver = new ThreadRecorder().Listen(bystander);
+        await bystander.StartAsync(TestContext.Current.CancellationToken);
+        await bystander.InvokeAsync<SubscribeResult>("Subscribe", otherThreadId, TestContext.Current.CancellationToken);
 
         await using var producer = await StreamProducer.StartAsync(fixture);
         var stream = new StreamRef(threadId, "answer");
@@ -35,8 +33,10 @@ public sealed class StreamDeliveryTests(AppFixture fixture)
         foreach (var receiver in new[] { firstReceiver, secondReceiver })
         {
             await receiver.WaitForEndedAsync("answer", TestTimeouts.Default);
-            // Delivered live, in order, each once: no replay was needed.
-            Assert.Equal(Enumerable.Range(1, TokenCount).Select(seq => (long)seq), receiver.Received.Select(token => token.Seq));
+            // Delivered live, in order, each once: no replay was needed and nothing came twice.
+            receiver.AssertShownOnce("answer", TokenCount);
+            Assert.All(receiver.Tokens, token => Assert.False(token.Replayed, $"seq {token.Event.Seq} came by replay, not live"));
+            Assert.Empty(receiver.Duplicates);
             Assert.Equal(Enumerable.Range(1, TokenCount).Select(seq => $"t{seq}"), receiver.Received.Select(token => token.Token));
             Assert.All(receiver.Received, token => Assert.Equal((threadId, "run-1", "answer"), (token.ThreadId, token.RunId, token.StreamId)));
         }

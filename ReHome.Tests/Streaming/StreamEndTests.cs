@@ -17,7 +17,7 @@ public sealed class StreamEndTests(AppFixture fixture)
         var threadId = await alice.CreateThreadAsync();
         var stream = new StreamRef(threadId, "answer");
         await using var connection = alice.CreateHubConnection();
-        var receiver = new StreamReceiver().Listen(connection);
+        var receiver = new ThreadRecorder().Listen(connection);
         await connection.StartAsync(cancellation);
         await connection.InvokeAsync<SubscribeResult>("Subscribe", threadId, cancellation);
         await using var producer = await StreamProducer.StartAsync(fixture);

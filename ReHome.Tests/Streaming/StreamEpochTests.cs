@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
 using ReHome.Streaming.Contracts;
 using ReHome.Streaming.Naming;
 using ReHome.Streaming.Streams;
@@ -19,8 +17,8 @@ public sealed class StreamEpochTests(AppFixture fixture)
         using var alice = await fixture.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
         var stream = new StreamRef(threadId, "answer");
-        var (connection, receiver) = await alice.WatchAsync(threadId);
-        await using var _ = connection;
+        var (client, receiver) = await alice.WatchAsync(threadId);
+        await using var _ = client;
         await using var producer = await StreamProducer.StartAsync(fixture);
 
         await producer.EmitAsync(stream, "run-1", 5);
@@ -33,6 +31,8 @@ public sealed class StreamEpochTests(AppFixture fixture)
         Assert.All(receiver.Received, token => Assert.Equal(epoch, token.Epoch));
         Assert.Equal(epoch, ended.Epoch);
         Assert.Equal(epoch, receiver.Ended("answer")!.Epoch);
+        await using var connection = alice.CreateHubConnection();
+        await connection.StartAsync(cancellation);
         var replayed = await connection.StreamAsync<TokenEvent>("Replay", threadId, "answer", 0L, cancellation).ToListAsync(cancellation);
         Assert.Equal(5, replayed.Count);
         Assert.All(replayed, token => Assert.Equal(epoch, token.Epoch));
@@ -50,10 +50,9 @@ public sealed class StreamEpochTests(AppFixture fixture)
         using var alice = await fixture.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
         var stream = new StreamRef(threadId, "answer");
+        // A bare connection: the reset checked is the hub's own event, not one a client derived from a token's epoch.
         await using var connection = alice.CreateHubConnection();
-        var resets = new ConcurrentQueue<StreamResetEvent>();
-        connection.On<StreamResetEvent>(StreamNames.Events.StreamReset, resets.Enqueue);
-        var receiver = new StreamReceiver().Listen(connection);
+        var receiver = new ThreadRecorder().Listen(connection);
         await connection.StartAsync(cancellation);
         await connection.InvokeAsync<SubscribeResult>("Subscribe", threadId, cancellation);
         await using var producer = await StreamProducer.StartAsync(fixture);
@@ -66,8 +65,8 @@ public sealed class StreamEpochTests(AppFixture fixture)
         Assert.NotEqual(first, second);
         var state = await producer.Log.GetStateAsync(stream);
         Assert.Equal((StreamStatuses.Streaming, 0L, second), (state.Status, state.LastSeq, state.Epoch));
-        await Eventually.MatchesAsync(() => Task.FromResult(resets.Count), count => count == 1, TestTimeouts.Default, "the reset event");
-        Assert.Equal(new StreamResetEvent(threadId, "run-1", "answer", second), Assert.Single(resets));
+        await Eventually.MatchesAsync(() => Task.FromResult(receiver.Resets.Count), count => count == 1, TestTimeouts.Default, "the reset event");
+        Assert.Equal(new StreamResetEvent(threadId, "run-1", "answer", second), Assert.Single(receiver.Resets));
         Assert.Empty(await connection.StreamAsync<TokenEvent>("Replay", threadId, "answer", 0L, cancellation).ToListAsync(cancellation));
 
         for (var seq = 1; seq <= 3; seq++)
@@ -184,18 +183,9 @@ public sealed class StreamEpochTests(AppFixture fixture)
         using var alice = await fixture.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
         var stream = new StreamRef(threadId, "answer");
-        await using var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(alice.ApiBase, ReHome.Streaming.Hubs.HubPaths.Agent), options =>
-            {
-                options.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
-                options.SkipNegotiation = true;
-                options.AccessTokenProvider = () => Task.FromResult<string?>(alice.AccessToken);
-            })
-            .AddMessagePackProtocol()
-            .Build();
-        var resets = new ConcurrentQueue<StreamResetEvent>();
-        connection.On<StreamResetEvent>(StreamNames.Events.StreamReset, resets.Enqueue);
-        var receiver = new StreamReceiver().Listen(connection);
+        // A bare connection: what is checked is each event as MessagePack carried it.
+        await using var connection = alice.CreateHubConnection(useMessagePack: true);
+        var receiver = new ThreadRecorder().Listen(connection);
         await connection.StartAsync(cancellation);
         await connection.InvokeAsync<SubscribeResult>("Subscribe", threadId, cancellation);
         await using var producer = await StreamProducer.StartAsync(fixture);
@@ -209,8 +199,8 @@ public sealed class StreamEpochTests(AppFixture fixture)
         Assert.Equal(epoch, receiver.Received[^1].Epoch);
         Assert.NotEqual(epoch, receiver.Received[0].Epoch);
         Assert.Equal(epoch, receiver.Ended("answer")!.Epoch);
-        await Eventually.MatchesAsync(() => Task.FromResult(resets.Count), count => count == 1, TestTimeouts.Default, "the reset event");
-        Assert.Equal(epoch, Assert.Single(resets).Epoch);
+        await Eventually.MatchesAsync(() => Task.FromResult(receiver.Resets.Count), count => count == 1, TestTimeouts.Default, "the reset event");
+        Assert.Equal(epoch, Assert.Single(receiver.Resets).Epoch);
         var subscribed = await connection.InvokeAsync<SubscribeResult>("Subscribe", threadId, cancellation);
         Assert.Equal(epoch, Assert.Single(subscribed.Streams).Epoch);
     }

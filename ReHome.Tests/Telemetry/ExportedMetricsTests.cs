@@ -20,8 +20,8 @@ public sealed class ExportedMetricsTests(AppFixture fixture)
         await using var lane = WorkerLane.Start(fixture);
         using var alice = await lane.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
-        var (connection, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
-        await using var _ = connection;
+        var (client, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
+        await using var _ = client;
         var worker = await lane.StartWorkerHostAsync(configure: builder =>
         {
             builder.ConfigureOpenTelemetry();

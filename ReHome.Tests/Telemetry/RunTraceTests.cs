@@ -30,8 +30,8 @@ public sealed class RunTraceTests(AppFixture fixture)
         await using var lane = WorkerLane.Start(fixture);
         using var alice = await lane.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
-        var (connection, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
-        await using var _ = connection;
+        var (client, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
+        await using var _ = client;
         await lane.StartWorkerAsync();
 
         var (run, traceId) = await CreateRunAsCallerAsync(callerSource, spans, alice, threadId);
@@ -67,8 +67,8 @@ public sealed class RunTraceTests(AppFixture fixture)
         await using var lane = WorkerLane.Start(fixture);
         using var alice = await lane.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
-        var (connection, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
-        await using var _ = connection;
+        var (client, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
+        await using var _ = client;
         // The worker's own telemetry registration (ServiceDefaults), with an exporter that keeps what it is given.
         await lane.StartWorkerHostAsync(configure: builder =>
         {
@@ -99,8 +99,8 @@ public sealed class RunTraceTests(AppFixture fixture)
         await using var lane = WorkerLane.Start(fixture);
         using var alice = await lane.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
-        var (connection, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
-        await using var _ = connection;
+        var (client, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
+        await using var _ = client;
         await lane.StartWorkerAsync(provider.WorkerSettings(("Queue:MaxAttempts", "2"), ("Queue:RetryDelay", "00:00:00.200")));
 
         var (run, traceId) = await CreateRunAsCallerAsync(callerSource, spans, alice, threadId);
@@ -154,8 +154,8 @@ public sealed class RunTraceTests(AppFixture fixture)
         await using var lane = WorkerLane.Start(fixture);
         using var alice = await lane.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
-        var (connection, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
-        await using var _ = connection;
+        var (client, receiver) = await alice.WatchAsync(threadId, lane.Api.BaseAddress);
+        await using var _ = client;
         await lane.StartWorkerAsync();
 
         var (run, _) = await CreateRunAsCallerAsync(callerSource, spans, alice, threadId);
