@@ -21,7 +21,7 @@ public sealed class ReHomeClientFailoverTests(AppFixture fixture)
         await using var client = ClientFor(alice, replica.BaseAddress, fixture.ApiEndpoint);
         await client.ConnectAsync(cancellation);
         Assert.Equal(replica.BaseAddress, client.ConnectedTo);
-        var log = new ClientTokenLog();
+        var log = new ThreadRecorder();
         await using var subscription = await client.SubscribeAsync(threadId, log.Handlers, cancellationToken: cancellation);
 
         await using var producer = await StreamProducer.StartAsync(fixture);
@@ -35,7 +35,7 @@ public sealed class ReHomeClientFailoverTests(AppFixture fixture)
         await producer.EmitAsync(stream, "run-1", TokenCount / 3, pause: TimeSpan.FromMilliseconds(2), from: (2 * TokenCount / 3) + 1);
         await producer.Streaming.CompleteAsync(stream, "run-1", cancellation);
 
-        await log.WaitForEndAsync("answer", TestTimeouts.Recovery);
+        await log.WaitForEndedAsync("answer", TestTimeouts.Recovery);
         Assert.Equal(fixture.ApiEndpoint, client.ConnectedTo);
         AssertExactlyOnce(log, TokenCount);
         Assert.Equal(TokenCount, Assert.Single(log.Ends).LastSeq);
@@ -53,7 +53,7 @@ public sealed class ReHomeClientFailoverTests(AppFixture fixture)
         var address = replica.BaseAddress;
         await using var client = ClientFor(alice, address);
         await client.ConnectAsync(cancellation);
-        var log = new ClientTokenLog();
+        var log = new ThreadRecorder();
         await using var subscription = await client.SubscribeAsync(threadId, log.Handlers, cancellationToken: cancellation);
 
         await using var producer = await StreamProducer.StartAsync(fixture);
@@ -70,7 +70,7 @@ public sealed class ReHomeClientFailoverTests(AppFixture fixture)
         await producer.EmitAsync(stream, "run-1", TokenCount / 4, pause: TimeSpan.FromMilliseconds(2), from: (3 * TokenCount / 4) + 1);
         await producer.Streaming.CompleteAsync(stream, "run-1", cancellation);
 
-        await log.WaitForEndAsync("answer", TestTimeouts.Recovery);
+        await log.WaitForEndedAsync("answer", TestTimeouts.Recovery);
         AssertExactlyOnce(log, TokenCount);
     }
 
@@ -85,7 +85,7 @@ public sealed class ReHomeClientFailoverTests(AppFixture fixture)
         MaxReconnectDelay = TimeSpan.FromSeconds(1),
     });
 
-    internal static void AssertExactlyOnce(ClientTokenLog log, int count)
+    internal static void AssertExactlyOnce(ThreadRecorder log, int count)
     {
         var tokens = log.Tokens;
         Assert.Equal(Enumerable.Range(1, count).Select(seq => (long)seq), tokens.Select(token => token.Event.Seq));

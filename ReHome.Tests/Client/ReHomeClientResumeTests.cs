@@ -54,7 +54,7 @@ public sealed class ReHomeClientResumeTests(AppFixture fixture)
         var stream = new StreamRef(threadId, "answer");
         await using var client = ReHomeClientFailoverTests.ClientFor(alice, fixture.ApiEndpoint);
         await client.ConnectAsync(cancellation);
-        var log = new ClientTokenLog();
+        var log = new ThreadRecorder();
         await using var subscription = await client.SubscribeAsync(threadId, log.Handlers, cancellationToken: cancellation);
         await using var producer = await StreamProducer.StartAsync(fixture);
         await producer.EmitAsync(stream, "run-1", 5);
@@ -63,7 +63,7 @@ public sealed class ReHomeClientResumeTests(AppFixture fixture)
         var second = await producer.Streaming.RestartAsync(stream, "run-1", cancellation);
         await producer.EmitAsync(stream, "run-1", 3);
         await producer.Streaming.CompleteAsync(stream, "run-1", cancellation);
-        await log.WaitForEndAsync("answer", TestTimeouts.Default);
+        await log.WaitForEndedAsync("answer", TestTimeouts.Default);
 
         var tokens = log.Tokens;
         Assert.Equal(["t1", "t2", "t3", "t4", "t5", "t1", "t2", "t3"], tokens.Select(token => token.Event.Token));
@@ -87,7 +87,7 @@ public sealed class ReHomeClientResumeTests(AppFixture fixture)
             SilentStreamTimeout = TimeSpan.FromSeconds(2),
         });
         await client.ConnectAsync(cancellation);
-        var log = new ClientTokenLog();
+        var log = new ThreadRecorder();
         await using var subscription = await client.SubscribeAsync(threadId, log.Handlers, cancellationToken: cancellation);
         await using var producer = await StreamProducer.StartAsync(fixture);
         await producer.EmitAsync(stream, "run-1", 5);
@@ -98,7 +98,7 @@ public sealed class ReHomeClientResumeTests(AppFixture fixture)
         await producer.EmitAsync(stream, "run-1", 5, from: 6);
         await producer.Streaming.CompleteAsync(stream, "run-1", cancellation);
 
-        await log.WaitForEndAsync("answer", TestTimeouts.Default);
+        await log.WaitForEndedAsync("answer", TestTimeouts.Default);
         Assert.Equal(Enumerable.Range(1, 10).Select(seq => $"t{seq}"), log.Tokens.Select(token => token.Event.Token));
         Assert.Contains(log.Tokens.Skip(5), token => token.Replayed);
     }
@@ -117,7 +117,7 @@ public sealed class ReHomeClientResumeTests(AppFixture fixture)
             SilentStreamTimeout = Timeout.InfiniteTimeSpan,
         });
         await client.ConnectAsync(cancellation);
-        var log = new ClientTokenLog();
+        var log = new ThreadRecorder();
         await using var subscription = await client.SubscribeAsync(threadId, log.Handlers, cancellationToken: cancellation);
         await using var producer = await StreamProducer.StartAsync(fixture);
         await producer.EmitAsync(stream, "run-1", 5);

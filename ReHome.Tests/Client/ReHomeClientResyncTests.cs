@@ -29,7 +29,7 @@ public sealed class ReHomeClientResyncTests(AppFixture fixture)
             SilentStreamTimeout = Timeout.InfiniteTimeSpan,
         });
         await client.ConnectAsync(cancellation);
-        var log = new ClientTokenLog();
+        var log = new ThreadRecorder();
         await using var subscription = await client.SubscribeAsync(threadId, log.Handlers, cancellationToken: cancellation);
         await using var worker = await WorkerLikeHost.StartAsync(redis.ConnectionString);
         var streaming = worker.Services.GetRequiredService<StreamingService>();
@@ -56,7 +56,7 @@ public sealed class ReHomeClientResyncTests(AppFixture fixture)
         Assert.Equal(0, client.Statistics.Resyncs);
 
         await redis.LetNewConnectionsInAsync();
-        await log.WaitForEndAsync("answer", TestTimeouts.Recovery);
+        await log.WaitForEndedAsync("answer", TestTimeouts.Recovery);
 
         ReHomeClientFailoverTests.AssertExactlyOnce(log, 8);
         Assert.Equal(("completed", 8L), (Assert.Single(log.Ends) is var ended ? (ended.Status, ended.LastSeq) : default));
@@ -83,7 +83,7 @@ public sealed class ReHomeClientResyncTests(AppFixture fixture)
             MeterFactory = meterFactory,
         });
         await client.ConnectAsync(cancellation);
-        var log = new ClientTokenLog();
+        var log = new ThreadRecorder();
         await using var subscription = await client.SubscribeAsync(threadId, log.Handlers, cancellationToken: cancellation);
         await using var producer = await StreamProducer.StartAsync(fixture);
         var stream = new StreamRef(threadId, "answer");
@@ -94,7 +94,7 @@ public sealed class ReHomeClientResyncTests(AppFixture fixture)
         // the retried seqs again as the log holds them, so subscribers get seqs 2 and 3 a second time.
         await producer.Streaming.StreamTokensAsync(stream, "run-1", ["again", "again", "t4"], firstSeq: 2, cancellation);
         await producer.Streaming.CompleteAsync(stream, "run-1", cancellation);
-        await log.WaitForEndAsync("answer", TestTimeouts.Default);
+        await log.WaitForEndedAsync("answer", TestTimeouts.Default);
 
         ReHomeClientFailoverTests.AssertExactlyOnce(log, 4);
         var liveDuplicates = log.Duplicates.Where(token => !token.Replayed).Select(token => token.Event.Seq).Order();

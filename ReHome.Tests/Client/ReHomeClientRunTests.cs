@@ -15,21 +15,21 @@ public sealed class ReHomeClientRunTests(AppFixture fixture)
         var threadId = await alice.CreateThreadAsync();
         await using var client = ReHomeClientFailoverTests.ClientFor(alice, fixture.ApiEndpoint, fixture.SecondApi.BaseAddress);
         await client.ConnectAsync(cancellation);
-        var log = new ClientTokenLog();
+        var log = new ThreadRecorder();
         await using var subscription = await client.SubscribeAsync(threadId, log.Handlers, cancellationToken: cancellation);
 
         var run = await alice.CreateRunAsync(threadId, "a long answer, please");
         await log.WaitForTokensAsync(5, TestTimeouts.Default);
         await client.CancelAsync(threadId, run.Id, cancellation);
-        await log.WaitForEndAsync(run.StreamId, TestTimeouts.Default);
+        await log.WaitForEndedAsync(run.StreamId, TestTimeouts.Default);
         await Eventually.MatchesAsync(
-            () => Task.FromResult(log.Runs is [.., var last] ? last.Status : null), status => status == RunStatuses.Cancelled, TestTimeouts.Default, "the run turning cancelled");
+            () => Task.FromResult(log.RunUpdates is [.., var last] ? last.Status : null), status => status == RunStatuses.Cancelled, TestTimeouts.Default, "the run turning cancelled");
 
         var ended = Assert.Single(log.Ends);
         Assert.Equal(StreamStatuses.Cancelled, ended.Status);
         Assert.Equal(Enumerable.Range(1, (int)ended.LastSeq).Select(seq => (long)seq), log.Tokens.Select(token => token.Event.Seq));
         // Handed on only when newer: versions strictly grow, whatever order the api and worker sent them in.
-        var versions = log.Runs.Where(update => update.Id == run.Id).Select(update => update.Version).ToArray();
+        var versions = log.RunUpdates.Where(update => update.Id == run.Id).Select(update => update.Version).ToArray();
         Assert.Equal(versions.Order().Distinct(), versions);
         Assert.Equal(RunStatuses.Cancelled, (await alice.GetRunAsync(threadId, run.Id)).Status);
     }

@@ -78,6 +78,12 @@ public sealed class ThreadRecorder
         get { lock (_gate) { return [.. _resets]; } }
     }
 
+    /// <summary>Every end handed on, in order, of every stream and epoch.</summary>
+    public IReadOnlyList<StreamEndedEvent> Ends
+    {
+        get { lock (_gate) { return [.. _ends]; } }
+    }
+
     /// <summary>Every run update handed on, in order.</summary>
     public IReadOnlyList<RunView> RunUpdates
     {
@@ -102,6 +108,9 @@ public sealed class ThreadRecorder
 
     public Task WaitForRunStatusAsync(string runId, string status, TimeSpan timeout) =>
         WaitAsync(() => _runUpdates.Exists(run => run.Id == runId && run.Status == status), timeout, $"run {runId} turning {status}");
+
+    public Task WaitForTokensAsync(int count, TimeSpan timeout) =>
+        WaitAsync(() => _tokens.Count >= count, timeout, $"{count} tokens");
 
     public Task WaitForSeqAsync(string streamId, long seq, TimeSpan timeout) =>
         WaitAsync(() => ShownLocked(streamId).Any(token => token.Seq == seq), timeout, $"seq {seq} of {streamId}");
