@@ -3,12 +3,9 @@ using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
-using Microsoft.AspNetCore.Http.Connections;
-using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using ReHome.Streaming.Hubs;
-using ReHome.Streaming.Json;
+using ReHome.Client;
 
 namespace ReHome.Benchmarks;
 
@@ -104,16 +101,9 @@ internal sealed class RunningApp : IAsyncDisposable
         return body.RootElement.GetProperty("id").GetString()!;
     }
 
-    public HubConnection CreateHubConnection(string accessToken) =>
-        new HubConnectionBuilder()
-            .WithUrl(new Uri(Api, HubPaths.Agent), options =>
-            {
-                options.Transports = HttpTransportType.WebSockets;
-                options.SkipNegotiation = true;
-                options.AccessTokenProvider = () => Task.FromResult<string?>(accessToken);
-            })
-            .AddJsonProtocol(json => json.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, StreamingJsonContext.Default))
-            .Build();
+    /// <summary>A <see cref="ReHomeClient"/> of the api, as an app would use it (not connected yet).</summary>
+    public ReHomeClient CreateClient(string accessToken) =>
+        new(new ReHomeClientOptions { ApiUrls = [Api], AccessTokenProvider = () => Task.FromResult<string?>(accessToken) });
 
     private static int FreePort()
     {

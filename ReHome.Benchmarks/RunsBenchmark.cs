@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.SignalR.Client;
-using ReHome.Streaming.Contracts;
-using ReHome.Streaming.Naming;
+using ReHome.Client;
 using ReHome.Streaming.Runs;
 
 namespace ReHome.Benchmarks;
@@ -33,20 +31,25 @@ internal static class RunsBenchmark
         using var _ = http;
         var threadId = await RunningApp.CreateThreadAsync(http);
 
-        await using var connection = app.CreateHubConnection(accessToken);
+        await using var client = app.CreateClient(accessToken);
         var completed = new ConcurrentDictionary<string, bool>();
         var tokens = 0L;
         var allDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        connection.On<TokenEvent>(StreamNames.Events.Token, _ => Interlocked.Increment(ref tokens));
-        connection.On<RunView>(StreamNames.Events.RunUpdated, run =>
-        {
-            if (RunStatuses.IsFinal(run.Status) && completed.TryAdd(run.Id, run.Status == RunStatuses.Completed) && completed.Count == runCount)
+        await client.ConnectAsync(cancellationToken);
+        await client.SubscribeAsync(
+            threadId,
+            new ThreadHandlers
             {
-                allDone.TrySetResult();
-            }
-        });
-        await connection.StartAsync(cancellationToken);
-        await connection.InvokeAsync<SubscribeResult>("Subscribe", threadId, cancellationToken);
+                OnToken = _ => Interlocked.Increment(ref tokens),
+                OnRunUpdated = run =>
+                {
+                    if (RunStatuses.IsFinal(run.Status) && completed.TryAdd(run.Id, run.Status == RunStatuses.Completed) && completed.Count == runCount)
+                    {
+                        allDone.TrySetResult();
+                    }
+                },
+            },
+            cancellationToken: cancellationToken);
 
         var clock = Stopwatch.StartNew();
         // Several clients queue at once, as many browsers would.

@@ -1,12 +1,9 @@
 using System.Diagnostics;
-using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ReHome.Streaming;
-using ReHome.Streaming.Contracts;
-using ReHome.Streaming.Naming;
 using ReHome.Streaming.Streams;
 using ReHome.Client;
 
@@ -14,8 +11,9 @@ namespace ReHome.Benchmarks;
 
 /// <summary>
 /// Streams tokens through the real path — StreamingService in a process of its own (as the worker),
-/// Redis, the backplane, the api's hub — to one subscribed SignalR client, and prints the
-/// emit-to-receive latency (the token's emittedAt to its arrival) and the delivered rate.
+/// Redis, the backplane, the api's hub — to one subscribed <see cref="ReHomeClient"/>, and prints the
+/// emit-to-receive latency of live tokens (<see cref="ReceivedToken.Latency"/>), the delivered rate, and
+/// the tokens the client had to replay because the live path missed them.
 /// </summary>
 internal static class StreamingBenchmark
 {
@@ -29,23 +27,22 @@ internal static class StreamingBenchmark
 
         using var producer = await StartProducerAsync(app.RedisConnectionString, cancellationToken);
         var streaming = producer.Services.GetRequiredService<StreamingService>();
-        await using var connection = app.CreateHubConnection(accessToken);
+        await using var client = app.CreateClient(accessToken);
         var receiver = new Receiver();
-        connection.On<TokenEvent>(StreamNames.Events.Token, receiver.Accept);
-        await connection.StartAsync(cancellationToken);
-        await connection.InvokeAsync<SubscribeResult>("Subscribe", threadId, cancellationToken);
+        await client.ConnectAsync(cancellationToken);
+        await client.SubscribeAsync(threadId, receiver.Handlers, cancellationToken: cancellationToken);
 
         // Warm-up: JIT, connection pools, Lua script cache.
         await RunPhaseAsync(streaming, receiver, new StreamRef(threadId, "warmup"), 500, rate: 0, cancellationToken);
 
         Console.WriteLine($"{tokenCount} tokens per phase, one subscriber, {Environment.ProcessorCount} cores");
-        Console.WriteLine($"{"target rate",12} {"sent/s",9} {"delivered/s",12} {"lost",5} {"dup",4}   emit-to-receive latency");
+        Console.WriteLine($"{"target rate",12} {"sent/s",9} {"delivered/s",12} {"lost",5} {"dup",4} {"replayed",8}   emit-to-receive latency (live tokens)");
         foreach (var rate in rates)
         {
             var phase = await RunPhaseAsync(streaming, receiver, new StreamRef(threadId, $"rate-{rate}"), tokenCount, rate, cancellationToken);
             Console.WriteLine(
-                $"{(rate == 0 ? "unthrottled" : $"{rate}/s"),12} {phase.SentPerSecond,9:0} {phase.DeliveredPerSecond,12:0} {phase.Lost,5} {phase.Duplicates,4}   {phase.Latency}");
-            Console.WriteLine($"{string.Empty,44}StreamTokenAsync call (Redis script + backplane publish): {phase.EmitCall}");
+                $"{(rate == 0 ? "unthrottled" : $"{rate}/s"),12} {phase.SentPerSecond,9:0} {phase.DeliveredPerSecond,12:0} {phase.Lost,5} {phase.Duplicates,4} {phase.Replayed,8}   {phase.Latency}");
+            Console.WriteLine($"{string.Empty,53}StreamTokenAsync call (Redis script + backplane publish): {phase.EmitCall}");
         }
 
         return 0;
@@ -82,6 +79,7 @@ internal static class StreamingBenchmark
             receiver.DeliveredPerSecond,
             count - receiver.Count,
             receiver.Duplicates,
+            receiver.Replayed,
             LatencySummary.Of(receiver.Latencies),
             LatencySummary.Of(emitCalls));
     }
@@ -97,5 +95,5 @@ internal static class StreamingBenchmark
         return host;
     }
 
-    private sealed record PhaseResult(double SentPerSecond, double DeliveredPerSecond, int Lost, int Duplicates, LatencySummary Latency, LatencySummary EmitCall);
+    private sealed record PhaseResult(double SentPerSecond, double DeliveredPerSecond, int Lost, int Duplicates, int Replayed, LatencySummary Latency, LatencySummary EmitCall);
 }

@@ -66,9 +66,9 @@ internal sealed class ApiRest : IDisposable
     }
 
     /// <summary>Every token the stream's log holds (<c>GET …/tokens</c>, page after page), with its status and last seq.</summary>
-    public async Task<(string Status, long LastSeq, IReadOnlyList<ShownToken> Tokens)> GetTokensAsync(string threadId, string streamId, CancellationToken cancellationToken)
+    public async Task<(string Status, long LastSeq, IReadOnlyList<TokenEvent> Tokens)> GetTokensAsync(string threadId, string streamId, CancellationToken cancellationToken)
     {
-        var tokens = new List<ShownToken>();
+        var tokens = new List<TokenEvent>();
         while (true)
         {
             var after = tokens.Count == 0 ? 0 : tokens[^1].Seq;
@@ -80,7 +80,7 @@ internal sealed class ApiRest : IDisposable
             }
 
             response.EnsureSuccessStatusCode();
-            var page = (await response.Content.ReadFromJsonAsync<TokenPage>(Json, cancellationToken))!;
+            var page = (await response.Content.ReadFromJsonAsync<StreamTokensPage>(Json, cancellationToken))!;
             tokens.AddRange(page.Tokens);
             if (page.Tokens.Count == 0 || tokens[^1].Seq >= page.LastSeq)
             {
@@ -117,6 +117,4 @@ internal sealed class ApiRest : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
-
-    private sealed record TokenPage(string StreamId, string Status, long LastSeq, IReadOnlyList<ShownToken> Tokens);
 }

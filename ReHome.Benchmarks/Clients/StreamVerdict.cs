@@ -4,7 +4,7 @@ namespace ReHome.Benchmarks.Clients;
 /// What one client showed of one run's stream, judged against the stream's log (REST replay) and the
 /// reply the offline provider writes (exactly <c>replyTokens</c> tokens, the same for the same input).
 /// </summary>
-internal sealed record StreamVerdict(int Lost, int Twice, bool WrongText, bool ToldOfReset, int DroppedDuplicates)
+internal sealed record StreamVerdict(int Lost, int Twice, bool WrongText, bool ToldOfReset)
 {
     /// <param name="shown">What the client showed, or null when it saw nothing of the stream.</param>
     /// <param name="log">The stream's tokens by seq, as REST replays them at the end (empty when Redis lost them).</param>
@@ -22,10 +22,10 @@ internal sealed record StreamVerdict(int Lost, int Twice, bool WrongText, bool T
             lost += seqs.ContainsKey(seq) ? 0 : 1;
         }
 
-        // Twice: the reply has replyTokens tokens, so a seq beyond it repeats text already shown
-        // (an attempt that did not resume where the last one stopped). A seq itself is shown once by construction.
-        var twice = seqs.Keys.Count(seq => seq > replyTokens);
+        // Twice: a seq the client handed on again in the same epoch, and a seq beyond the reply's
+        // replyTokens tokens, which repeats text already shown (an attempt that did not resume where the last one stopped).
+        var twice = (shown?.HandedOnTwice ?? 0) + seqs.Keys.Count(seq => seq > replyTokens);
         var wrong = seqs.Any(token => log.TryGetValue(token.Key, out var text) && !string.Equals(text, token.Value, StringComparison.Ordinal));
-        return new StreamVerdict(lost, twice, wrong, shown?.Resets > 0, shown?.DroppedDuplicates ?? 0);
+        return new StreamVerdict(lost, twice, wrong, shown?.Resets > 0);
     }
 }

@@ -1,67 +1,61 @@
 namespace ReHome.Benchmarks.Clients;
 
-/// <summary>What one client shows of one stream: each seq once, the epoch it belongs to, and what it was told.</summary>
+/// <summary>
+/// What one client showed of one stream, exactly as its <c>ReHomeClient</c> subscription handed it on:
+/// nothing is deduplicated here, so a seq handed on twice is counted, not hidden.
+/// </summary>
 internal sealed class StreamView(string streamId)
 {
     public string StreamId { get; } = streamId;
 
-    /// <summary>seq → token text, as shown.</summary>
+    /// <summary>seq → token text, as shown (the first time).</summary>
     public SortedDictionary<long, string> Shown { get; } = [];
 
-    /// <summary>The last seq up to which every token is shown (1..n, no gap): where a replay starts.</summary>
+    /// <summary>The last seq up to which every token is shown (1..n, no gap).</summary>
     public long Contiguous { get; private set; }
 
-    public string? Epoch { get; set; }
+    /// <summary>Tokens handed on for a seq already shown in the same epoch: the client broke its promise.</summary>
+    public int HandedOnTwice { get; private set; }
 
-    /// <summary>Epochs this stream has left: epochs are random ids, not ordered, so a late event is known by these.</summary>
-    private readonly HashSet<string> _leftEpochs = new(StringComparer.Ordinal);
-
-    public bool HasLeft(string epoch) => _leftEpochs.Contains(epoch);
-
-    /// <summary>Resets the server told of: an <c>agent.thread.stream.reset</c> event or a token with a newer epoch.</summary>
+    /// <summary>Resets the client told of (<c>OnReset</c>: the stream starts again under a new epoch).</summary>
     public int Resets { get; private set; }
 
-    /// <summary>Deliveries of a seq already shown, which the client dropped (the contract's rule).</summary>
-    public int DroppedDuplicates { get; set; }
+    /// <summary>The final seq, from the end the client handed on (<c>OnEnded</c>).</summary>
+    public long? Final { get; private set; }
 
-    /// <summary>The final seq, from <c>agent.thread.stream.ended</c> or a final run update.</summary>
-    public long? Final { get; set; }
+    public string? EndStatus { get; private set; }
 
-    public string? EndStatus { get; set; }
+    /// <summary>When the client handed the end on (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>): after the stream's last token.</summary>
+    public long? EndedAt { get; private set; }
 
-    /// <summary>When the end event first arrived (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>).</summary>
-    public long? EndedAt { get; set; }
+    /// <summary>The newest run state the client handed on (<c>OnRunUpdated</c>).</summary>
+    public string? RunStatus { get; set; }
 
-    public bool Replaying { get; set; }
-
-    public bool ReplayAgain { get; set; }
-
-    public bool Show(long seq, string token)
+    public void Show(long seq, string token)
     {
         if (!Shown.TryAdd(seq, token))
         {
-            DroppedDuplicates++;
-            return false;
+            HandedOnTwice++;
+            return;
         }
 
         while (Shown.ContainsKey(Contiguous + 1))
         {
             Contiguous++;
         }
-
-        return true;
     }
 
-    /// <summary>The stream starts again (the server lost it): forget what was shown, and show it again from seq 1.</summary>
-    public void Reset(string? epoch)
+    public void End(long lastSeq, string status, long at)
+    {
+        Final = lastSeq;
+        EndStatus = status;
+        EndedAt ??= at;
+    }
+
+    /// <summary>The stream starts again (the server lost it): forget what was shown; it is shown again from seq 1.</summary>
+    public void Reset()
     {
         Resets++;
-        if (Epoch is { } left)
-        {
-            _leftEpochs.Add(left);
-        }
-
-        Epoch = epoch;
         Shown.Clear();
         Contiguous = 0;
         Final = null;
@@ -69,9 +63,6 @@ internal sealed class StreamView(string streamId)
         EndedAt = null;
     }
 
-    public bool HasGap => Shown.Count > 0 && Shown.Keys.Last() > Contiguous;
-
-    public bool IsBehind => HasGap || (Final is { } final && Contiguous < final);
-
-    public string Text => string.Concat(Shown.Values);
+    public StreamSnapshot Snapshot() =>
+        new(new SortedDictionary<long, string>(Shown), Contiguous, Final, EndStatus, EndedAt, RunStatus, Resets, HandedOnTwice);
 }

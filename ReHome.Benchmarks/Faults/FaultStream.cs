@@ -4,13 +4,13 @@ using ReHome.Streaming.Contracts;
 namespace ReHome.Benchmarks.Faults;
 
 /// <summary>One run of a scenario: its thread, the clients watching it, and when REST first reported it terminal.</summary>
-internal sealed class FaultStream(int index, string threadId, IReadOnlyList<ContractClient> clients)
+internal sealed class FaultStream(int index, string threadId, IReadOnlyList<ThreadWatcher> clients)
 {
     public int Index { get; } = index;
 
     public string ThreadId { get; } = threadId;
 
-    public IReadOnlyList<ContractClient> Clients { get; } = clients;
+    public IReadOnlyList<ThreadWatcher> Clients { get; } = clients;
 
     public RunView? Run { get; set; }
 

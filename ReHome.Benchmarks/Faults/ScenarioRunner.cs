@@ -44,13 +44,13 @@ internal sealed class ScenarioRunner(ProcessCluster cluster, ApiRest rest, Fault
         await Parallel.ForAsync(0, options.Streams, parallel, async (index, token) =>
         {
             var threadId = await rest.CreateThreadAsync($"{scenario.Name} {index}", token);
-            var clients = new List<ContractClient>();
+            var clients = new List<ThreadWatcher>();
             try
             {
                 // Clients of one stream sit on different apis, so the backplane carries it between them.
                 for (var client = 0; client < options.ClientsPerStream; client++)
                 {
-                    clients.Add(await ContractClient.ConnectAsync(cluster.Apis, index + client, threadId, rest.AccessToken, token));
+                    clients.Add(await ThreadWatcher.ConnectAsync(cluster.Apis, index + client, threadId, rest.AccessToken, token));
                 }
             }
             finally
@@ -112,7 +112,7 @@ internal sealed class ScenarioRunner(ProcessCluster cluster, ApiRest rest, Fault
                     }
                     else if (run is not null && RunStatuses.IsFinal(run.Status))
                     {
-                        // REST is polled each second; a client's end event, when one arrived, dates the end closer.
+                        // REST is polled each second; a client that handed the end on (after the last token) dates it closer.
                         var ended = stream.Clients.Select(client => client.Snapshot(run.StreamId)?.EndedAt).Where(at => at is not null).Min();
                         stream.TerminalAfter = ended is { } at && at >= faultAt ? Stopwatch.GetElapsedTime(faultAt, at) : clock.Elapsed;
                     }
@@ -126,12 +126,12 @@ internal sealed class ScenarioRunner(ProcessCluster cluster, ApiRest rest, Fault
         }
     }
 
-    /// <summary>The earliest end event one of the stream's clients received, with its status.</summary>
+    /// <summary>The earliest end one of the stream's clients handed on, with its status.</summary>
     private static (long At, string Status)? EndSeenByClients(FaultStream stream) =>
         stream.Clients
             .Select(client => client.Snapshot(stream.Run!.StreamId))
             .Where(snapshot => snapshot?.EndedAt is not null)
-            .Select(snapshot => ((long)snapshot!.EndedAt!, snapshot.EndStatus ?? "ended"))
+            .Select(snapshot => ((long)snapshot!.EndedAt!, snapshot.EndStatus ?? snapshot.RunStatus ?? "ended"))
             .OrderBy(end => end.Item1)
             .Cast<(long At, string Status)?>()
             .FirstOrDefault();
@@ -187,8 +187,8 @@ internal sealed class ScenarioRunner(ProcessCluster cluster, ApiRest rest, Fault
             verdicts.Count(verdict => verdict.ToldOfReset),
             terminal.Length == streams.Count ? terminal.Max(stream => stream.TerminalAfter) : null,
             budget,
-            streams.Sum(stream => stream.Clients.Sum(client => client.Reconnects)),
-            verdicts.Sum(verdict => verdict.DroppedDuplicates),
+            (int)streams.Sum(stream => stream.Clients.Sum(client => client.Statistics.Reconnects)),
+            (int)streams.Sum(stream => stream.Clients.Sum(client => client.Statistics.DuplicatesDropped)),
             string.Join(", ", streams.GroupBy(stream => stream.Status).OrderByDescending(group => group.Count()).Select(group => $"{group.Key} {group.Count()}")),
             cluster.ExitedByThemselves() is { Count: > 0 } exited ? string.Join(", ", exited) : "-",
             scenario.LosesData);

@@ -8,7 +8,7 @@ using ReHome.Streaming.Runs;
 namespace ReHome.Benchmarks.Soak;
 
 /// <summary>
-/// Steady streams for a while: N SignalR clients (a few per thread) on the apis, runs queued
+/// Steady streams for a while: N ReHomeClient clients (a few per thread) on the apis, runs queued
 /// continuously (a fixed number at once), each run's clients judged against its log when it ends.
 /// Samples every service's resident memory and Redis used_memory every 10 s and prints the series,
 /// the totals and a trend (last third against first third, after warm-up). Bounded; cleans up.
@@ -34,7 +34,7 @@ internal static class SoakBenchmark
         await using var cluster = await ProcessCluster.StartAsync(settings, build, cancellationToken);
         using var rest = await ApiRest.SignInAsync(cluster.Apis, "soak", cancellationToken);
         var threads = await CreateThreadsAsync(rest, threadCount, cancellationToken);
-        var clients = threads.ToDictionary(thread => thread, _ => new List<ContractClient>());
+        var clients = threads.ToDictionary(thread => thread, _ => new List<ThreadWatcher>());
         var totals = new SoakTotals();
         var samples = new List<MemorySample>();
         try
@@ -43,7 +43,7 @@ internal static class SoakBenchmark
             await Parallel.ForAsync(0, options.Connections, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (index, token) =>
             {
                 var thread = threads[index % threads.Count];
-                var client = await ContractClient.ConnectAsync(cluster.Apis, index, thread, rest.AccessToken, token);
+                var client = await ThreadWatcher.ConnectAsync(cluster.Apis, index, thread, rest.AccessToken, token);
                 lock (clients)
                 {
                     clients[thread].Add(client);
@@ -109,7 +109,7 @@ internal static class SoakBenchmark
 
     /// <summary>One run after another on the lane's threads until <paramref name="stop"/>; each run judged over all its clients.</summary>
     private static async Task RunLaneAsync(
-        ApiRest rest, IReadOnlyList<string> threads, Dictionary<string, List<ContractClient>> clients, ClusterSettings settings, SoakTotals totals,
+        ApiRest rest, IReadOnlyList<string> threads, Dictionary<string, List<ThreadWatcher>> clients, ClusterSettings settings, SoakTotals totals,
         CancellationToken stop, CancellationToken cancellationToken)
     {
         var waitLimit = settings.RunLength + settings.VisibilityTimeout + TimeSpan.FromSeconds(60);
@@ -145,7 +145,7 @@ internal static class SoakBenchmark
     }
 
     private static async Task JudgeAsync(
-        ApiRest rest, string thread, RunView run, IReadOnlyList<ContractClient> clients, int replyTokens, SoakTotals totals, CancellationToken cancellationToken)
+        ApiRest rest, string thread, RunView run, IReadOnlyList<ThreadWatcher> clients, int replyTokens, SoakTotals totals, CancellationToken cancellationToken)
     {
         var terminal = RunStatuses.IsFinal(run.Status);
         // A bounded moment for every client to replay up to the last seq.
