@@ -1,34 +1,18 @@
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
-using ReHome.Streaming.Hubs;
-using ReHome.Streaming.Json;
+using ReHome.Client;
 
 namespace ReHome.Worker.Ops;
 
-/// <summary>A hub connection made the way browsers make it: WebSockets, no negotiation, the token in the query.</summary>
+/// <summary>
+/// The operator's side of reaching the hub: a connection (built by <see cref="ReHomeHub"/>, the way every
+/// ReHome client connects) within a timeout, or one line naming the hub's WebSocket address and why not.
+/// </summary>
 internal static class OpsHub
 {
-    public static Uri Address(Uri api) => new(api, HubPaths.Agent);
-
-    /// <summary>The hub's address as the WebSocket it is (<c>ws://…/hubs/agent</c>), for messages.</summary>
-    public static string WebSocketAddress(Uri api) =>
-        new UriBuilder(Address(api)) { Scheme = api.Scheme == Uri.UriSchemeHttps ? "wss" : "ws", Port = api.Port }.Uri.ToString();
-
-    public static HubConnection Create(Uri api, string accessToken) =>
-        new HubConnectionBuilder()
-            .WithUrl(Address(api), options =>
-            {
-                options.Transports = HttpTransportType.WebSockets;
-                options.SkipNegotiation = true;
-                options.AccessTokenProvider = () => Task.FromResult<string?>(accessToken);
-            })
-            .AddJsonProtocol(json => json.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, StreamingJsonContext.Default))
-            .Build();
-
-    /// <summary>A started connection, or a failure naming the hub and the reason.</summary>
+    /// <summary>A started bare connection (one handshake, no retries), or a failure naming the hub and the reason.</summary>
     public static async Task<HubConnection> ConnectAsync(Uri api, string accessToken, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var connection = Create(api, accessToken);
+        var connection = ReHomeHub.CreateConnection(api, accessToken);
         try
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -39,8 +23,29 @@ internal static class OpsHub
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
             await connection.DisposeAsync();
-            var reason = exception is OperationCanceledException ? $"no handshake within {timeout.TotalSeconds:0.#} s" : OpsErrors.Reason(exception);
-            throw new OpsFailure($"The hub is not reachable at {WebSocketAddress(api)}: {reason}");
+            throw Unreachable(api, exception is OperationCanceledException ? null : exception, timeout);
         }
     }
+
+    /// <summary>
+    /// Connects <paramref name="client"/> (which retries with back-off until cancelled) within
+    /// <paramref name="timeout"/>, or fails with the reason of its last attempt.
+    /// </summary>
+    public static async Task ConnectAsync(ReHomeClient client, Uri api, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            await client.ConnectAsync(deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw Unreachable(api, client.LastConnectError, timeout);
+        }
+    }
+
+    private static OpsFailure Unreachable(Uri api, Exception? reason, TimeSpan timeout) =>
+        new($"The hub is not reachable at {ReHomeHub.WebSocketAddress(api)}: " +
+            (reason is null ? $"no handshake within {timeout.TotalSeconds:0.#} s" : OpsErrors.Reason(reason)));
 }

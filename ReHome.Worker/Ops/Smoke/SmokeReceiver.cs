@@ -1,70 +1,82 @@
-using Microsoft.AspNetCore.SignalR.Client;
-using ReHome.Streaming.Contracts;
-using ReHome.Streaming.Naming;
-using ReHome.Streaming.Streams;
 using ReHome.Client;
+using ReHome.Streaming.Contracts;
 
 namespace ReHome.Worker.Ops.Smoke;
 
 /// <summary>
-/// What the smoke test's client receives of its stream, live: each seq once (duplicates counted, not
-/// shown twice), emit-to-receive latency per token (receive time minus <c>emittedAt</c>), and the end event.
+/// What the smoke test makes of its stream as a <see cref="ReHomeClient"/> hands it on: the tokens shown
+/// (each once, in order, with its latency), how often each seq came live — once is right, more means the
+/// live path sent it twice — which seqs only came by replay (the live path lost them; the client recovered
+/// them), and the end, once every token up to it was shown.
 /// </summary>
-internal sealed class SmokeReceiver(string streamId, TimeProvider time)
+internal sealed class SmokeReceiver(string streamId)
 {
     private readonly Lock _gate = new();
-    private readonly HashSet<long> _seen = [];
+    private readonly Dictionary<long, int> _liveArrivals = [];
+    private readonly HashSet<long> _shownByReplay = [];
     private readonly List<double> _latencies = [];
     private readonly TaskCompletionSource<StreamEndedEvent> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _duplicates;
 
     public Task<StreamEndedEvent> Ended => _ended.Task;
 
     public int Received
     {
-        get { lock (_gate) { return _seen.Count; } }
+        get { lock (_gate) { return _latencies.Count; } }
     }
 
-    public void Listen(HubConnection connection)
+    public ThreadHandlers Handlers => new()
     {
-        connection.On<TokenEvent>(StreamNames.Events.Token, Accept);
-        connection.On<StreamEndedEvent>(StreamNames.Events.StreamEnded, ended =>
+        OnToken = token => Take(token, shown: true),
+        OnDuplicate = token => Take(token, shown: false),
+        OnEnded = ended =>
         {
             if (ended.StreamId == streamId)
             {
                 _ended.TrySetResult(ended);
             }
-        });
-    }
+        },
+    };
 
     public SmokeResult Result(int sent)
     {
         lock (_gate)
         {
-            var lost = Enumerable.Range(1, sent).Count(seq => !_seen.Contains(seq));
-            return new SmokeResult(sent, _seen.Count, lost, _duplicates, LatencySummary.Of(_latencies));
+            var received = _latencies.Count;
+            var duplicated = _liveArrivals.Values.Sum(arrivals => arrivals - 1);
+            var onlyByReplay = _shownByReplay.Count(seq => !_liveArrivals.ContainsKey(seq));
+            return new SmokeResult(sent, received, Math.Max(0, sent - received), duplicated, onlyByReplay, LatencySummary.Of(_latencies));
         }
     }
 
-    private void Accept(TokenEvent token)
+    private void Take(ReceivedToken token, bool shown)
     {
-        var receivedAt = UnixTime.Milliseconds(time.GetUtcNow());
-        if (token.StreamId != streamId)
+        if (token.Event.StreamId != streamId)
         {
             return;
         }
 
+        var seq = token.Event.Seq;
         lock (_gate)
         {
-            if (!_seen.Add(token.Seq))
+            if (!token.Replayed)
             {
-                _duplicates++;
-                return;
+                _liveArrivals[seq] = _liveArrivals.GetValueOrDefault(seq) + 1;
             }
 
-            _latencies.Add(receivedAt - token.EmittedAt);
+            if (shown)
+            {
+                _latencies.Add(token.Latency.TotalMilliseconds);
+                if (token.Replayed)
+                {
+                    _shownByReplay.Add(seq);
+                }
+            }
         }
     }
 }
 
-internal sealed record SmokeResult(int Sent, int Received, int Lost, int Duplicated, LatencySummary Latency);
+/// <summary>
+/// A smoke run's outcome: tokens shown of those sent, lost (never shown), extra live copies, and those
+/// that never came live, only by the client's replay.
+/// </summary>
+internal sealed record SmokeResult(int Sent, int Received, int Lost, int Duplicated, int RecoveredByReplay, LatencySummary Latency);

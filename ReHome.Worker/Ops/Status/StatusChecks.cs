@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Options;
+using ReHome.Client;
 
 namespace ReHome.Worker.Ops.Status;
 
@@ -67,7 +68,7 @@ internal static class StatusChecks
         try
         {
             await using var connection = await OpsHub.ConnectAsync(api, accessToken, timeout, cancellationToken);
-            return new PartStatus(Part, PartState.Ok, Invariant($"WebSocket handshake in {elapsed.Elapsed.TotalMilliseconds:0} ms at {OpsHub.WebSocketAddress(api)}"));
+            return new PartStatus(Part, PartState.Ok, Invariant($"WebSocket handshake in {elapsed.Elapsed.TotalMilliseconds:0} ms at {ReHomeHub.WebSocketAddress(api)}"));
         }
         catch (OpsFailure unreachable)
         {
