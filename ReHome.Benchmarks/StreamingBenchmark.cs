@@ -3,9 +3,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ReHome.Client;
 using ReHome.Streaming;
 using ReHome.Streaming.Streams;
-using ReHome.Client;
 
 namespace ReHome.Benchmarks;
 

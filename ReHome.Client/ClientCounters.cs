@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using ReHome.Streaming.Contracts;
+using ReHome.Contracts;
 
 namespace ReHome.Client;
 

@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
-using ReHome.Streaming.Contracts;
-using ReHome.Streaming.Json;
+using ReHome.Contracts;
+using ReHome.Contracts.Json;
 
 namespace ReHome.Client;
 

@@ -1,4 +1,4 @@
-using ReHome.Streaming.Contracts;
+using ReHome.Contracts;
 
 namespace ReHome.Client;
 

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Logging;
-using ReHome.Streaming.Contracts;
+using ReHome.Contracts;
 
 namespace ReHome.Client;
 

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using ReHome.Contracts.Json;
 using ReHome.Streaming.Hubs;
-using ReHome.Streaming.Json;
 
 namespace ReHome.Api.Http;
 

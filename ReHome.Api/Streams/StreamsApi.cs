@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using ReHome.Api.Http;
 using ReHome.Api.Threads;
+using ReHome.Contracts;
 using ReHome.Streaming;
-using ReHome.Streaming.Contracts;
 using ReHome.Streaming.Streams;
 
 namespace ReHome.Api.Streams;

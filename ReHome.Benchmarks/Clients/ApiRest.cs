@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using ReHome.Streaming.Contracts;
+using ReHome.Contracts;
 
 namespace ReHome.Benchmarks.Clients;
 

@@ -1,5 +1,5 @@
 using ReHome.Benchmarks.Clients;
-using ReHome.Streaming.Contracts;
+using ReHome.Contracts;
 
 namespace ReHome.Benchmarks.Faults;
 

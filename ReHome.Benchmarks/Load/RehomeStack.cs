@@ -1,8 +1,8 @@
 using System.Net.Http.Headers;
 using ReHome.Benchmarks.Clients;
 using ReHome.Benchmarks.Processes;
-using ReHome.Streaming.Contracts;
 using ReHome.Client;
+using ReHome.Contracts;
 
 namespace ReHome.Benchmarks.Load;
 

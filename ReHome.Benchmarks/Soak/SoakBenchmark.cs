@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using ReHome.Benchmarks.Clients;
 using ReHome.Benchmarks.Processes;
-using ReHome.Streaming.Contracts;
+using ReHome.Contracts;
 using ReHome.Streaming.Runs;
 
 namespace ReHome.Benchmarks.Soak;

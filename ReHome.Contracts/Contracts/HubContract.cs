@@ -1,4 +1,4 @@
-namespace ReHome.Streaming.Contracts;
+namespace ReHome.Contracts;
 
 /// <summary>The hub's address, its methods and the events it sends (docs/CONTRACT.md, "SignalR hub").</summary>
 public static class HubContract

@@ -1,6 +1,6 @@
 using MessagePack;
 
-namespace ReHome.Streaming.Contracts;
+namespace ReHome.Contracts;
 
 /// <summary>
 /// Sent as <c>agent.resync</c> by an API replica to its own connections when its Redis backplane

@@ -1,6 +1,6 @@
 using MessagePack;
 
-namespace ReHome.Streaming.Contracts;
+namespace ReHome.Contracts;
 
 /// <summary>
 /// A run as REST returns it and <c>agent.thread.run.updated</c> sends it (CONTRACT.md <c>Run</c>);

@@ -1,6 +1,6 @@
 using MessagePack;
 
-namespace ReHome.Streaming.Contracts;
+namespace ReHome.Contracts;
 
 /// <summary>
 /// Sent as <c>agent.thread.stream.ended</c> once, when a stream ends; <see cref="LastSeq"/> is final

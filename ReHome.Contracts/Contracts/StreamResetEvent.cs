@@ -1,6 +1,6 @@
 using MessagePack;
 
-namespace ReHome.Streaming.Contracts;
+namespace ReHome.Contracts;
 
 /// <summary>
 /// Sent as <c>agent.thread.stream.reset</c> when a stream begins a new epoch (its writer restarted it

@@ -1,6 +1,6 @@
 using MessagePack;
 
-namespace ReHome.Streaming.Contracts;
+namespace ReHome.Contracts;
 
 /// <summary>A stream of a thread as <c>Subscribe</c> reports it; <see cref="Epoch"/> (an addition) is the epoch its lastSeq belongs to.</summary>
 [MessagePackObject]

@@ -1,6 +1,6 @@
 using MessagePack;
 
-namespace ReHome.Streaming.Contracts;
+namespace ReHome.Contracts;
 
 /// <summary>
 /// What <c>Subscribe(threadId)</c> returns: the thread's streams with their last seq, so the client

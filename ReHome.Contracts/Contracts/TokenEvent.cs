@@ -1,6 +1,6 @@
 using MessagePack;
 
-namespace ReHome.Streaming.Contracts;
+namespace ReHome.Contracts;
 
 /// <summary>
 /// One token of a stream, sent as <c>agent.thread.token</c>. <c>seq</c> starts at 1 and has

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using ReHome.Streaming.Contracts;
+using ReHome.Contracts;
 
-namespace ReHome.Streaming.Json;
+namespace ReHome.Contracts.Json;
 
 /// <summary>Source-generated JSON for the event contracts: camelCase, nulls left out.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

@@ -1,4 +1,4 @@
-namespace ReHome.Streaming.Contracts;
+namespace ReHome.Contracts;
 
 /// <summary>
 /// The histogram buckets of emit-to-receive latency, shared by the server's canary and ReHome.Client so

@@ -1,14 +1,14 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using ReHome.Contracts;
 using ReHome.Streaming.Auth;
-using ReHome.Streaming.Contracts;
+using ReHome.Streaming.Naming;
 using ReHome.Streaming.RateLimiting;
 using ReHome.Streaming.Runs;
 using ReHome.Streaming.Streams;
 using ReHome.Streaming.Telemetry;
 using ReHome.Streaming.Threads;
-using ReHome.Streaming.Naming;
 
 namespace ReHome.Streaming.Hubs;
 

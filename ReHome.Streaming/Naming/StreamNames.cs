@@ -1,6 +1,6 @@
-using StackExchange.Redis;
-using ReHome.Streaming.Contracts;
+using ReHome.Contracts;
 using ReHome.Streaming.Streams;
+using StackExchange.Redis;
 
 namespace ReHome.Streaming.Naming;
 

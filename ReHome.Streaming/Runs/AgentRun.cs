@@ -1,4 +1,4 @@
-using ReHome.Streaming.Contracts;
+using ReHome.Contracts;
 using ReHome.Streaming.Streams;
 
 namespace ReHome.Streaming.Runs;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using ReHome.Streaming.Contracts;
+using ReHome.Contracts;
 using StackExchange.Redis;
 using static ReHome.Streaming.Naming.StreamNames;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using ReHome.Streaming.Contracts;
+using ReHome.Contracts;
 using static ReHome.Streaming.Naming.StreamNames;
 
 namespace ReHome.Streaming.Streams;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using ReHome.Streaming.Contracts;
+using ReHome.Contracts;
 using StackExchange.Redis;
 using static ReHome.Streaming.Naming.StreamNames;
 

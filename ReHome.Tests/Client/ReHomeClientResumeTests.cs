@@ -126,7 +126,7 @@ public sealed class ReHomeClientResumeTests(AppFixture fixture)
         // Token 6 never reaches the connection live; the client itself does not learn of the gap until 7 comes.
         await client.CurrentConnection.InvokeAsync("Unsubscribe", threadId, cancellation);
         await producer.EmitAsync(stream, "run-1", 1, from: 6);
-        await client.CurrentConnection.InvokeAsync<ReHome.Streaming.Contracts.SubscribeResult>("Subscribe", threadId, cancellation);
+        await client.CurrentConnection.InvokeAsync<ReHome.Contracts.SubscribeResult>("Subscribe", threadId, cancellation);
         await producer.EmitAsync(stream, "run-1", 1, from: 7);
 
         await log.WaitForTokensAsync(7, TestTimeouts.Default);

@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
-using ReHome.Streaming.Contracts;
+using ReHome.Contracts;
 using ReHome.Streaming.Streams;
 using ReHome.Tests.Infrastructure;
 

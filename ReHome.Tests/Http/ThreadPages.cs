@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using ReHome.Streaming.Contracts;
+using ReHome.Contracts;
 using ReHome.Tests.Infrastructure;
 
 namespace ReHome.Tests.Http;

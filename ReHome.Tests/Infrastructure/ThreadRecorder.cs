@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.SignalR.Client;
 using ReHome.Client;
-using ReHome.Streaming.Contracts;
+using ReHome.Contracts;
 
 namespace ReHome.Tests.Infrastructure;
 

@@ -2,7 +2,7 @@ extern alias worker;
 
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using ReHome.Streaming.Contracts;
+using ReHome.Contracts;
 using ReHome.Streaming.Runs;
 using ReHome.Tests.Infrastructure;
 using worker::ReHome.Worker;

@@ -1,7 +1,7 @@
 extern alias worker;
 
 using ReHome.Client;
-using ReHome.Streaming.Contracts;
+using ReHome.Contracts;
 using ReHome.Streaming.Naming;
 using ReHome.Streaming.Queue;
 using ReHome.Streaming.Runs;

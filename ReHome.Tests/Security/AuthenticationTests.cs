@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.SignalR.Client;
-using ReHome.Streaming.Contracts;
+using ReHome.Contracts;
 using ReHome.Tests.Infrastructure;
 
 namespace ReHome.Tests.Security;

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.SignalR.Client;
-using ReHome.Streaming.Contracts;
+using ReHome.Contracts;
 using ReHome.Tests.Infrastructure;
 
 namespace ReHome.Tests.Security;

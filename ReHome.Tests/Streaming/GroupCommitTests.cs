@@ -1,4 +1,4 @@
-using ReHome.Streaming.Contracts;
+using ReHome.Contracts;
 using ReHome.Streaming.Streams;
 using ReHome.Tests.Infrastructure;
 

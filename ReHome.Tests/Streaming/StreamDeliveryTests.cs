@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.SignalR.Client;
-using ReHome.Streaming.Contracts;
+using ReHome.Contracts;
 using ReHome.Streaming.Streams;
 using ReHome.Tests.Infrastructure;
 

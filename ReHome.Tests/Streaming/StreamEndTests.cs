@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.SignalR.Client;
-using ReHome.Streaming.Contracts;
+using ReHome.Contracts;
 using ReHome.Streaming.Streams;
 using ReHome.Tests.Infrastructure;
 using StackExchange.Redis;

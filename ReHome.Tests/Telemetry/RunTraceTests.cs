@@ -6,7 +6,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry.Trace;
-using ReHome.Streaming.Contracts;
+using ReHome.Contracts;
 using ReHome.Streaming.Runs;
 using ReHome.Streaming.Telemetry;
 using ReHome.Tests.Infrastructure;

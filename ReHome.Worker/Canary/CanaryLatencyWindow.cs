@@ -1,5 +1,5 @@
-using ReHome.Client;
 using Microsoft.Extensions.Options;
+using ReHome.Client;
 
 namespace ReHome.Worker.Canary;
 

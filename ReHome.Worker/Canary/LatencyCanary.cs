@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using ReHome.Client;
+using ReHome.Contracts;
 using ReHome.Streaming.Auth;
-using ReHome.Streaming.Contracts;
 using ReHome.Streaming.Redis;
 using ReHome.Streaming.Streams;
 using ReHome.Streaming.Telemetry;

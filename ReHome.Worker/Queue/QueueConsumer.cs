@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using ReHome.Streaming.Queue;
+using ReHome.Streaming.Redis;
 using ReHome.Streaming.Telemetry;
 using ReHome.Worker.Runs;
-using ReHome.Streaming.Redis;
 
 namespace ReHome.Worker.Queue;
 

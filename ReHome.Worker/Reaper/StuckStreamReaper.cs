@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using ReHome.Streaming.Contracts;
+using ReHome.Contracts;
 using ReHome.Streaming.Runs;
 using ReHome.Streaming.Streams;
 using ReHome.Streaming.Telemetry;

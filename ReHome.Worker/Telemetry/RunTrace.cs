@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using ReHome.Streaming.Contracts;
+using ReHome.Contracts;
 using ReHome.Streaming.Queue;
 using ReHome.Streaming.Runs;
 using ReHome.Streaming.Telemetry;

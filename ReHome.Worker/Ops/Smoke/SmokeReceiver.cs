@@ -1,5 +1,5 @@
 using ReHome.Client;
-using ReHome.Streaming.Contracts;
+using ReHome.Contracts;
 
 namespace ReHome.Worker.Ops.Smoke;
 
