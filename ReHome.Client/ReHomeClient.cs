@@ -20,6 +20,7 @@ public sealed class ReHomeClient : IAsyncDisposable
     private readonly List<ThreadSubscription> _subscriptions = [];
     private readonly SilentStreamWatch _silentStreams;
     private readonly ClientCounters _counters;
+    private readonly ReconnectBackoff _replayBackoff;
 
     public ReHomeClient(ReHomeClientOptions options, ILoggerFactory? loggerFactory = null)
     {
@@ -28,6 +29,8 @@ public sealed class ReHomeClient : IAsyncDisposable
         _options = options;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ReHomeClient>();
         _counters = new ClientCounters(options.MeterFactory);
+        // The reconnect delays, with one "address": a failed replay waits the first delay, then double, and so on.
+        _replayBackoff = new ReconnectBackoff(1, options.FirstReconnectDelay, options.MaxReconnectDelay);
         _connection = new FailoverHubConnection(options, _counters, _logger) { Connected = SubscribeAllAsync };
         _connection.On<TokenEvent>(HubContract.Events.Token, token => ForThread(token.ThreadId, subscription => subscription.TakeToken(token, replayed: false)));
         _connection.On<StreamResetEvent>(HubContract.Events.StreamReset, reset => ForThread(reset.ThreadId, subscription => subscription.TakeReset(reset)));
@@ -104,7 +107,7 @@ public sealed class ReHomeClient : IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(threadId);
         ArgumentNullException.ThrowIfNull(handlers);
-        var subscription = new ThreadSubscription(threadId, handlers, resumeFrom, onlyStreamId, _connection, _counters, _options.TimeProvider, _logger, RemoveAsync);
+        var subscription = new ThreadSubscription(threadId, handlers, resumeFrom, onlyStreamId, _connection, _counters, _replayBackoff, _options.TimeProvider, _logger, RemoveAsync);
         lock (_gate)
         {
             _subscriptions.Add(subscription);

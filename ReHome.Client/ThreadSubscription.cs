@@ -12,6 +12,9 @@ namespace ReHome.Client;
 /// </summary>
 public sealed class ThreadSubscription : IAsyncDisposable
 {
+    // A replay that keeps failing waits for the next gap, reconnect or resync instead of being retried for ever.
+    private const int MaxReplayRetries = 8;
+
     private readonly Lock _gate = new();
     private readonly Dictionary<string, StreamCursor> _streams = [];
     private readonly HashSet<string> _replaying = [];
@@ -20,6 +23,7 @@ public sealed class ThreadSubscription : IAsyncDisposable
     private readonly ThreadHandlers _handlers;
     private readonly FailoverHubConnection _connection;
     private readonly ClientCounters _counters;
+    private readonly ReconnectBackoff _replayBackoff;
     private readonly Func<ThreadSubscription, ValueTask> _onDispose;
     private readonly string? _onlyStreamId;
     private readonly TimeProvider _time;
@@ -33,6 +37,7 @@ public sealed class ThreadSubscription : IAsyncDisposable
         string? onlyStreamId,
         FailoverHubConnection connection,
         ClientCounters counters,
+        ReconnectBackoff replayBackoff,
         TimeProvider time,
         ILogger logger,
         Func<ThreadSubscription, ValueTask> onDispose)
@@ -42,6 +47,7 @@ public sealed class ThreadSubscription : IAsyncDisposable
         _onlyStreamId = onlyStreamId;
         _connection = connection;
         _counters = counters;
+        _replayBackoff = replayBackoff;
         _time = time;
         _logger = logger;
         _onDispose = onDispose;
@@ -235,7 +241,7 @@ public sealed class ThreadSubscription : IAsyncDisposable
     }
 
     /// <summary>Starts a replay of the stream from its last contiguous seq, or asks the running one to go once more.</summary>
-    private void RequestReplay(string streamId)
+    private void RequestReplay(string streamId, int failedAttempts = 0)
     {
         if (!_replaying.Add(streamId))
         {
@@ -243,10 +249,10 @@ public sealed class ThreadSubscription : IAsyncDisposable
             return;
         }
 
-        _ = Task.Run(() => ReplayAsync(streamId));
+        _ = Task.Run(() => ReplayAsync(streamId, failedAttempts));
     }
 
-    private async Task ReplayAsync(string streamId)
+    private async Task ReplayAsync(string streamId, int failedAttempts)
     {
         try
         {
@@ -266,6 +272,7 @@ public sealed class ThreadSubscription : IAsyncDisposable
                     TakeToken(token, replayed: true);
                 }
 
+                failedAttempts = 0;
                 lock (_gate)
                 {
                     var cursor = _streams[streamId];
@@ -289,7 +296,35 @@ public sealed class ThreadSubscription : IAsyncDisposable
             if (!_disposed.IsCancellationRequested)
             {
                 ClientLog.ReplayFailed(_logger, ThreadId, streamId, exception);
+                await RetryReplayAsync(streamId, failedAttempts + 1).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>
+    /// A replay refused or failed while the connection stays up (the thread's action limit, Redis away at
+    /// the api) is tried again after a growing delay — nothing else would, for a stream that has ended. A
+    /// lost connection needs no retry here: the reconnect subscribes and replays.
+    /// </summary>
+    private async Task RetryReplayAsync(string streamId, int failedAttempts)
+    {
+        if (failedAttempts > MaxReplayRetries || _connection.CurrentUrl is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await Task.Delay(_replayBackoff.DelayBefore(failedAttempts), _time, _disposed.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            RequestReplay(streamId, failedAttempts);
         }
     }
 

@@ -1,7 +1,9 @@
 using System.Diagnostics.Metrics;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using ReHome.Client;
+using ReHome.Contracts;
 using ReHome.Streaming.Streams;
 using ReHome.Tests.Infrastructure;
 
@@ -103,5 +105,40 @@ public sealed class ReHomeClientResyncTests(AppFixture fixture)
         Assert.Equal(client.Statistics.DuplicatesDropped, duplicatesDropped.GetMeasurementSnapshot().Sum(measurement => measurement.Value));
         // One latency per token that arrived live, none for one that came by replay.
         Assert.Equal(log.Tokens.Count(token => !token.Replayed), latency.GetMeasurementSnapshot().Count);
+    }
+
+    [Fact]
+    public async Task AReplayRefusedByTheThreadsActionLimitIsTriedAgainAndTheEndedStreamArrivesWhole()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var settings = ApiReplica.SettingsLike(fixture.RedisConnectionString);
+        settings["RateLimit:ActionsPerWindow"] = "3";
+        settings["RateLimit:Window"] = "00:00:02";
+        await using var api = ApiReplica.Start(settings);
+        using var alice = await UserSession.SignInAsync(api.BaseAddress);
+        var threadId = await alice.CreateThreadAsync();
+        await using var producer = await StreamProducer.StartAsync(fixture);
+        var stream = new StreamRef(threadId, "answer");
+        await producer.EmitAsync(stream, "run-1", 10);
+        await producer.Streaming.CompleteAsync(stream, "run-1", cancellation);
+
+        // Two of the thread's three actions go elsewhere: the client's Subscribe is allowed, its Replay refused.
+        await using (var other = alice.CreateHubConnection())
+        {
+            await other.StartAsync(cancellation);
+            await other.InvokeAsync<SubscribeResult>("Subscribe", threadId, cancellation);
+            await other.InvokeAsync<SubscribeResult>("Subscribe", threadId, cancellation);
+        }
+
+        await using var client = ReHomeClientFailoverTests.ClientFor(alice, api.BaseAddress);
+        await client.ConnectAsync(cancellation);
+        var log = new ThreadRecorder();
+        await using var subscription = await client.SubscribeAsync(threadId, log.Handlers, cancellationToken: cancellation);
+
+        // The stream has ended, so no live token, gap or silence would ever ask for it again.
+        await log.WaitForEndedAsync("answer", TestTimeouts.Default);
+        ReHomeClientFailoverTests.AssertExactlyOnce(log, 10);
+        Assert.True(client.Statistics.Replays >= 2, $"the refused replay was made again: {client.Statistics}");
+        Assert.Equal(0, client.Statistics.Reconnects);
     }
 }
