@@ -11,6 +11,10 @@ namespace ReHome.Benchmarks.Load;
 internal sealed class ClientFleet : IDisposable
 {
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>The JS client package's entry; its dependencies are installed when the api is built (ClientApp.targets).</summary>
+    private static readonly string RehomeClientModule =
+        Path.Combine(ServiceBuild.RepositoryRoot(), "ReHome.Api", "ClientApp", "src", "rehome-client.js");
     private static readonly TimeSpan ResultTimeout = TimeSpan.FromSeconds(30);
     private readonly List<Member> _members = [];
 
@@ -21,6 +25,11 @@ internal sealed class ClientFleet : IDisposable
         PeerWorkspace workspace, Uri hub, string accessToken, IReadOnlyList<string> threadIds, int clientsPerThread, int processes, string outputDirectory,
         CancellationToken cancellationToken)
     {
+        if (!Directory.Exists(Path.Combine(Path.GetDirectoryName(RehomeClientModule)!, "..", "node_modules", "@microsoft", "signalr")))
+        {
+            throw new InvalidOperationException($"The load clients use @rehome/client, whose dependencies are not installed: build ReHome.Api (it runs npm ci in {Path.GetDirectoryName(Path.GetDirectoryName(RehomeClientModule))}).");
+        }
+
         var connections = threadIds.Count * clientsPerThread;
         var count = Math.Clamp(processes, 1, connections);
         var each = (int)Math.Ceiling(connections / (double)count);
@@ -33,6 +42,7 @@ internal sealed class ClientFleet : IDisposable
                 {
                     ["KIND"] = "signalr",
                     ["URL"] = hub.ToString(),
+                    ["REHOME_CLIENT_MODULE"] = RehomeClientModule,
                     ["ACCESS_TOKEN"] = accessToken,
                     ["THREAD_IDS"] = string.Join(',', threadIds),
                     ["CONN_START"] = (index * each).ToString(CultureInfo.InvariantCulture),

@@ -88,13 +88,20 @@ async function openSocketIo(ci, thread) {
   return () => s.close();
 }
 
+let rehomeClientModule;
+/** @rehome/client (ESM), from REHOME_CLIENT_MODULE: the package's entry in the repository. */
+function rehomeClient() {
+  rehomeClientModule ??= import(require('url').pathToFileURL(process.env.REHOME_CLIENT_MODULE).href);
+  return rehomeClientModule;
+}
+
 async function openSignalR(ci, thread) {
-  const signalR = require('@microsoft/signalr');
   const threadId = THREAD_IDS[thread];
   if (!threadId) throw new Error(`no thread id for thread ${thread} (THREAD_IDS has ${THREAD_IDS.length})`);
-  const c = new signalR.HubConnectionBuilder()
-    .withUrl(URL, { transport: signalR.HttpTransportType.WebSockets, skipNegotiation: process.env.SKIP_NEGOTIATION !== '0', accessTokenFactory: () => ACCESS_TOKEN })
-    .configureLogging(signalR.LogLevel.Error).build();
+  // Built as @rehome/client builds its connection, bare: every live delivery is counted, duplicates
+  // included, and nothing is replayed — what the socket.io side's clients see too.
+  const { createHubConnection } = await rehomeClient();
+  const c = createHubConnection({ url: URL, accessTokenFactory: () => ACCESS_TOKEN, logLevel: 4 /* LogLevel.Error */ });
   c.on(EVENT, (p) => onReHomeToken(ci, p));
   await c.start();
   await c.invoke(JOIN, threadId);

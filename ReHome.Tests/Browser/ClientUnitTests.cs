@@ -61,6 +61,7 @@ public sealed partial class ClientUnitTests
             var client = await File.ReadAllTextAsync(Path.Combine(declarations.FullName, "rehome-client.d.ts"), cancellation);
             Assert.Contains("positions(threadId: string)", client, StringComparison.Ordinal);
             Assert.Contains("export class ReHomeClient", client, StringComparison.Ordinal);
+            Assert.Contains("createHubConnection", client, StringComparison.Ordinal);
         }
         finally
         {

@@ -32,6 +32,33 @@ export function hubUrl(url) {
 }
 
 /**
+ * How every ReHome client builds its hub connection: WebSockets without negotiation (replicas without
+ * sticky sessions have no negotiate round trip that a second replica would not know), the access
+ * token from a factory.
+ * @param {{ url?: string, accessTokenFactory?: () => string | Promise<string>, logLevel?: LogLevel }} options
+ */
+function hubConnectionBuilder(options) {
+  return new HubConnectionBuilder()
+    .withUrl(hubUrl(options.url), {
+      transport: HttpTransportType.WebSockets,
+      skipNegotiation: true,
+      accessTokenFactory: options.accessTokenFactory,
+    })
+    .configureLogging(options.logLevel ?? LogLevel.Warning);
+}
+
+/**
+ * A bare hub connection built the same way: not started, no handlers, no reconnect, nothing kept
+ * exactly once. For code that needs the hub itself (load tools, tests of the hub); an app wants
+ * `ReHomeClient`.
+ * @param {{ url: string, accessTokenFactory: () => string | Promise<string>, logLevel?: LogLevel }} options
+ * @returns {import("@microsoft/signalr").HubConnection}
+ */
+export function createHubConnection(options) {
+  return hubConnectionBuilder(options).build();
+}
+
+/**
  * The SignalR connection and keeping it up: SignalR's automatic reconnect first, then, when that
  * gives up or the server closes the connection for good, starting it again with back-off, forever,
  * until {@link stop}. Knows nothing of threads: `onConnected` hears every (re)connect.
@@ -58,13 +85,7 @@ export class HubLink {
   constructor(options, hooks) {
     this.#retryDelaysMs = options.retryDelaysMs?.length ? [...options.retryDelaysMs] : DefaultRetryDelaysMs;
     this.#hooks = hooks;
-    this.#connection = new HubConnectionBuilder()
-      .withUrl(hubUrl(options.url), {
-        // Replicas without sticky sessions: no negotiate round trip that a second replica would not know.
-        transport: HttpTransportType.WebSockets,
-        skipNegotiation: true,
-        accessTokenFactory: options.accessTokenFactory,
-      })
+    this.#connection = hubConnectionBuilder(options)
       .withAutomaticReconnect({
         nextRetryDelayInMilliseconds: (context) => {
           const retryInMs = this.#delayFor(context.previousRetryCount);
@@ -76,7 +97,6 @@ export class HubLink {
           return retryInMs;
         },
       })
-      .configureLogging(options.logLevel ?? LogLevel.Warning)
       .build();
     this.#connection.onreconnected(() => this.#connected());
     this.#connection.onclose((error) => this.#closed(error));

@@ -29,10 +29,10 @@
  * await client.stop();
  */
 import { ErrorCodes, ReHomeError } from "./errors.js";
-import { ConnectionStates, HUB_PATH, HubLink, hubUrl } from "./connection.js";
+import { ConnectionStates, HUB_PATH, HubLink, createHubConnection, hubUrl } from "./connection.js";
 import { StreamSync } from "./stream-sync.js";
 
-export { ErrorCodes, ReHomeError, ConnectionStates, HUB_PATH };
+export { ErrorCodes, ReHomeError, ConnectionStates, HUB_PATH, createHubConnection };
 
 /**
  * @typedef {import("./types.js").TokenEvent} TokenEvent
