@@ -129,15 +129,33 @@ public static class StreamNames
     }
 
     /// <summary>
-    /// Fields of a queue entry (<see cref="Keys.Queue"/>) besides <c>runId</c> and <c>enqueuedAt</c>:
-    /// the W3C trace context of the request that queued the run, under the header names the
-    /// propagator (<see cref="System.Diagnostics.DistributedContextPropagator"/>) reads and writes,
-    /// so the worker's span of the run continues the request's trace. Absent when nothing was traced.
+    /// Fields of a queue entry (<see cref="Keys.Queue"/>): the run, when it was queued (Unix ms), and the
+    /// W3C trace context of the request that queued it, under the header names the propagator
+    /// (<see cref="System.Diagnostics.DistributedContextPropagator"/>) reads and writes, so the worker's
+    /// span of the run continues the request's trace (absent when nothing was traced).
     /// </summary>
     public static class QueueFields
     {
+        public const string RunId = "runId";
+        public const string EnqueuedAt = "enqueuedAt";
         public const string TraceParent = "traceparent";
         public const string TraceState = "tracestate";
+    }
+
+    /// <summary>
+    /// Fields of a dead-letter entry (<see cref="Keys.DeadLetters"/>): the run, its priority, why it was
+    /// given up, after how many attempts, when (Unix ms), and the queue entry's trace context, so an
+    /// operator can open the run's trace from the dead letter.
+    /// </summary>
+    public static class DeadLetterFields
+    {
+        public const string RunId = QueueFields.RunId;
+        public const string Priority = "priority";
+        public const string Reason = "reason";
+        public const string Attempts = "attempts";
+        public const string FailedAt = "failedAt";
+        public const string TraceParent = QueueFields.TraceParent;
+        public const string TraceState = QueueFields.TraceState;
     }
 
     /// <summary>Hash fields of <see cref="Keys.Answer"/>, as <see cref="Streams.StreamScripts.EndStream"/> writes them.</summary>

@@ -36,7 +36,7 @@ internal static class RunScripts
           redis.call('PERSIST', KEYS[2])
           redis.call('PERSIST', KEYS[5])
         end
-        local entry = { 'runId', ARGV[1], 'enqueuedAt', ARGV[6] }
+        local entry = { '{{QueueFields.RunId}}', ARGV[1], '{{QueueFields.EnqueuedAt}}', ARGV[6] }
         if ARGV[7] ~= '' then
           table.insert(entry, '{{QueueFields.TraceParent}}')
           table.insert(entry, ARGV[7])

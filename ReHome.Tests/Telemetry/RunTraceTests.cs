@@ -10,6 +10,8 @@ using ReHome.Contracts;
 using ReHome.Streaming.Runs;
 using ReHome.Streaming.Telemetry;
 using ReHome.Tests.Infrastructure;
+using StackExchange.Redis;
+using static ReHome.Streaming.Naming.StreamNames;
 using worker::ReHome.Worker.Telemetry;
 using Tags = ReHome.Streaming.Telemetry.RunTracing.Tags;
 
@@ -121,6 +123,13 @@ public sealed class RunTraceTests(AppFixture fixture)
             Assert.Equal((traceId, execute.SpanId, ActivityStatusCode.Error), (call.TraceId, call.ParentSpanId, call.Status));
             Assert.Single(spans.Finished, span => span.Source.Name == HttpClientSource && span.ParentSpanId == call.SpanId);
         });
+
+        // The dead letter names the trace, so an operator can go from it to the run's spans.
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(fixture.RedisConnectionString);
+        var deadLetter = Assert.Single(await redis.GetDatabase().StreamRangeAsync(Keys.DeadLetters(lane.QueueName)));
+        Assert.Equal(run.Id, (string?)deadLetter[DeadLetterFields.RunId]);
+        Assert.True(ActivityContext.TryParse(deadLetter[DeadLetterFields.TraceParent], null, out var deadLetterTrace), $"traceparent: {deadLetter[DeadLetterFields.TraceParent]}");
+        Assert.Equal(traceId, deadLetterTrace.TraceId);
     }
 
     [Fact]

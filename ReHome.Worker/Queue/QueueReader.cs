@@ -133,11 +133,14 @@ internal sealed class QueueReader(IConnectionMultiplexer redis, IOptions<QueueOp
     public Task DeadLetterAsync(QueueJob job, string reason, int attempts)
     {
         var transaction = Database.CreateTransaction();
-        _ = transaction.StreamAddAsync(Keys.DeadLetters(Name),
+        NameValueEntry[] entry =
         [
-            new("runId", job.RunId), new("priority", job.Priority), new("reason", reason),
-            new("attempts", attempts), new("failedAt", time.GetUtcNow().ToUnixTimeMilliseconds()),
-        ], maxLength: options.Value.DeadLetterMaxLength, useApproximateMaxLength: true);
+            new(DeadLetterFields.RunId, job.RunId), new(DeadLetterFields.Priority, job.Priority), new(DeadLetterFields.Reason, reason),
+            new(DeadLetterFields.Attempts, attempts), new(DeadLetterFields.FailedAt, time.GetUtcNow().ToUnixTimeMilliseconds()),
+            new(DeadLetterFields.TraceParent, job.TraceParent), new(DeadLetterFields.TraceState, job.TraceState),
+        ];
+        _ = transaction.StreamAddAsync(Keys.DeadLetters(Name), [.. entry.Where(field => !field.Value.IsNullOrEmpty)],
+            maxLength: options.Value.DeadLetterMaxLength, useApproximateMaxLength: true);
         _ = transaction.StreamAcknowledgeAsync(job.QueueKey, Group, job.EntryId);
         _ = transaction.StreamDeleteAsync(job.QueueKey, [job.EntryId]);
         return transaction.ExecuteAsync();
@@ -156,7 +159,7 @@ internal sealed class QueueReader(IConnectionMultiplexer redis, IOptions<QueueOp
     }
 
     private QueueJob ToJob(StreamEntry entry, string priority, RedisKey key, bool takenOver) =>
-        new((string?)entry["runId"] ?? string.Empty, priority, key, entry.Id, takenOver,
-            DateTimeOffset.FromUnixTimeMilliseconds(entry["enqueuedAt"].TryParse(out long enqueuedAt) ? enqueuedAt : 0), time.GetTimestamp(),
-            RunTracing.Parse(entry[QueueFields.TraceParent], entry[QueueFields.TraceState]));
+        new((string?)entry[QueueFields.RunId] ?? string.Empty, priority, key, entry.Id, takenOver,
+            DateTimeOffset.FromUnixTimeMilliseconds(entry[QueueFields.EnqueuedAt].TryParse(out long enqueuedAt) ? enqueuedAt : 0), time.GetTimestamp(),
+            (string?)entry[QueueFields.TraceParent] ?? string.Empty, (string?)entry[QueueFields.TraceState] ?? string.Empty);
 }
