@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,7 +42,15 @@ public static class ReHomeHub
         else
         {
             builder.AddJsonProtocol(json =>
-                json.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, StreamingJsonContext.Default));
+            {
+                var resolvers = json.PayloadSerializerOptions.TypeInfoResolverChain;
+                resolvers.Insert(0, StreamingJsonContext.Default);
+                // Other argument types by reflection where the app allows it (a trimmed app has the contract's only).
+                if (JsonSerializer.IsReflectionEnabledByDefault)
+                {
+                    resolvers.Add(new DefaultJsonTypeInfoResolver());
+                }
+            });
         }
 
         return builder.Build();

@@ -49,11 +49,8 @@ public sealed class HubBadInputTests(AppFixture fixture)
         await using var connection = Connect(alice, protocol);
         await connection.StartAsync(cancellation);
 
-        // ReHomeHub's JSON protocol writes only the contract's types (and their members' int, long, double,
-        // string …), not a ulong: over JSON the number beyond a long goes as a double (1.8446744073709552E+19).
-        object pastLong = protocol == "messagepack" ? ulong.MaxValue : (double)ulong.MaxValue;
         var beyondLong = await Assert.ThrowsAsync<HubException>(async () =>
-            await connection.StreamAsync<TokenEvent>("Replay", threadId, "answer", pastLong, cancellation).ToListAsync(cancellation));
+            await connection.StreamAsync<TokenEvent>("Replay", threadId, "answer", ulong.MaxValue, cancellation).ToListAsync(cancellation));
         var notAString = await Assert.ThrowsAsync<HubException>(() => connection.InvokeAsync<SubscribeResult>("Subscribe", 42, cancellation));
         var missing = await Assert.ThrowsAsync<HubException>(() => connection.InvokeAsync("Cancel", threadId, cancellation));
         var unknown = await Assert.ThrowsAsync<HubException>(() => connection.InvokeAsync("DropDatabase", cancellation));
