@@ -21,7 +21,9 @@ public sealed class PythonClientTests(AppFixture fixture)
         var replica = ApiReplica.Start(ApiReplica.SettingsLike(fixture.RedisConnectionString));
         var replicaUrl = replica.BaseAddress.ToString();
         var fixtureUrl = fixture.ApiEndpoint.ToString();
-        using var watch = PythonWatchProcess.Start("--api", replicaUrl, "--api", fixtureUrl, "--token", alice.AccessToken, "--thread", threadId, "--stream", "answer");
+        using var watch = PythonWatchProcess.Start("--api", replicaUrl, "--api", fixtureUrl, "--token", alice.AccessToken, "--thread", threadId, "--stream", "answer",
+            // Off, so what brings the tokens back is the reconnect's subscribe and replay, not the fallback.
+            "--silent-stream-timeout", "0");
         try
         {
             await watch.WaitForLineAsync("subscribed", TestTimeouts.Default);

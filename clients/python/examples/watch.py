@@ -1,7 +1,7 @@
 """Watches one stream of a thread and prints what the client hands on, one JSON object a line.
 
     python3 examples/watch.py --api http://localhost:5000 [--api URL2 …] --token JWT --thread ID \
-        [--stream answer] [--after SEQ [--epoch E]] [--iterate]
+        [--stream answer] [--after SEQ [--epoch E]] [--iterate] [--silent-stream-timeout S]
 
 Lines: ``{"connected": url}`` after each (re)connect, ``{"subscribed": threadId}``, then
 ``{"seq", "token", "epoch", "replayed", "latencyMs"}`` per token, ``{"reset": …}`` on a new epoch and
@@ -29,7 +29,8 @@ def token_line(token) -> dict:
 
 
 async def watch(args: argparse.Namespace) -> int:
-    async with ReHomeClient(args.api, lambda: args.token, first_reconnect_delay=0.1, max_reconnect_delay=1.0) as client:
+    async with ReHomeClient(args.api, lambda: args.token, first_reconnect_delay=0.1, max_reconnect_delay=1.0,
+                            silent_stream_timeout=args.silent_stream_timeout or None) as client:
         await client.connect()
         announced = {"url": None}
 
@@ -80,6 +81,8 @@ def main() -> int:
     parser.add_argument("--stream", default="answer")
     parser.add_argument("--after", type=int, help="resume after this seq")
     parser.add_argument("--epoch", help="the epoch of --after")
+    parser.add_argument("--silent-stream-timeout", type=float, default=30.0,
+                        help="seconds a live stream may be silent before it is subscribed to again; 0 turns it off")
     parser.add_argument("--iterate", action="store_true", help="use read_stream")
     args = parser.parse_args()
     try:
