@@ -9,6 +9,7 @@ require_dotnet
 ensure_redis
 ensure_node
 ensure_chromium
+ensure_python_websockets
 
 rm -rf TestResults
 say "running the tests"

@@ -57,3 +57,11 @@ ensure_chromium() {
   say "chromium missing (the browser tests drive it)"
   apt_install chromium
 }
+
+# Debian's Python with python3-websockets: the Python client's tests (ReHome.Tests/Clients/Python*)
+# run clients/python under /usr/bin/python3, which sees apt's packages.
+ensure_python_websockets() {
+  if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import websockets' >/dev/null 2>&1; then return 0; fi
+  say "python3-websockets missing (the Python client's tests use it)"
+  apt_install python3 python3-websockets
+}
