@@ -80,6 +80,30 @@ public sealed class PythonClientTests(AppFixture fixture)
     }
 
     [Fact]
+    public async Task TokensTheServerSendsTwiceArePrintedOnceAndCountedAsDuplicatesDropped()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        using var alice = await fixture.SignInAsync();
+        var threadId = await alice.CreateThreadAsync();
+        using var watch = PythonWatchProcess.Start(
+            "--api", fixture.ApiEndpoint.ToString(), "--token", alice.AccessToken, "--thread", threadId, "--stream", "answer");
+        await watch.WaitForLineAsync("subscribed", TestTimeouts.Default);
+        await using var producer = await StreamProducer.StartAsync(fixture);
+        var stream = new StreamRef(threadId, "answer");
+
+        await producer.Streaming.StreamTokensAsync(stream, "run-1", ["t1", "t2", "t3"], firstSeq: 1, cancellation);
+        await watch.WaitForTokensAsync(3, TestTimeouts.Default);
+        // A writer retrying a group it is not sure landed: the script publishes seqs 2 and 3 again, as the log holds them.
+        await producer.Streaming.StreamTokensAsync(stream, "run-1", ["again", "again", "t4"], firstSeq: 2, cancellation);
+        await producer.Streaming.CompleteAsync(stream, "run-1", cancellation);
+
+        Assert.True(await watch.WaitForExitAsync(TestTimeouts.Default) == 0, watch.Transcript);
+        AssertExactlyOnce(watch, 1, 4);
+        var statistics = watch.Lines[^1].GetProperty("statistics");
+        Assert.True(statistics.GetProperty("duplicatesDropped").GetInt32() >= 2, watch.Transcript);
+    }
+
+    [Fact]
     public async Task AHubRefusalOfAnotherUsersThreadIsReportedAsForbidden()
     {
         using var alice = await fixture.SignInAsync();
