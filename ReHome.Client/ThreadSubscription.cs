@@ -98,6 +98,22 @@ public sealed class ThreadSubscription : IAsyncDisposable
             {
                 TakeRun(run);
             }
+
+            ForgetStreamsTheServerForgot(result.Streams);
+        }
+    }
+
+    /// <summary>
+    /// A stream whose end was handed on and that the api no longer lists (its retention passed) cannot
+    /// send anything again: its cursor goes, so a subscription that lives for days keeps only what the
+    /// server keeps (a stream id used again later starts from a fresh cursor, as a new epoch would).
+    /// </summary>
+    private void ForgetStreamsTheServerForgot(IReadOnlyList<StreamSummary> listed)
+    {
+        var known = listed.Select(summary => summary.StreamId).ToHashSet(StringComparer.Ordinal);
+        foreach (var cursor in _streams.Values.Where(cursor => cursor.EndHandedOn && !known.Contains(cursor.StreamId)).ToArray())
+        {
+            _streams.Remove(cursor.StreamId);
         }
     }
 
@@ -262,7 +278,14 @@ public sealed class ThreadSubscription : IAsyncDisposable
                 lock (_gate)
                 {
                     _replayAgain.Remove(streamId);
-                    from = _streams[streamId].Seq;
+                    if (!_streams.TryGetValue(streamId, out var current))
+                    {
+                        // Forgotten meanwhile (the server no longer lists it): nothing to catch up.
+                        _replaying.Remove(streamId);
+                        return;
+                    }
+
+                    from = current.Seq;
                 }
 
                 _counters.Replayed();
@@ -275,9 +298,8 @@ public sealed class ThreadSubscription : IAsyncDisposable
                 failedAttempts = 0;
                 lock (_gate)
                 {
-                    var cursor = _streams[streamId];
                     // Once more only when asked meanwhile and this round moved on; a gap the log cannot fill stays.
-                    if (!_replayAgain.Contains(streamId) || cursor.Seq == from)
+                    if (!_replayAgain.Contains(streamId) || !_streams.TryGetValue(streamId, out var cursor) || cursor.Seq == from)
                     {
                         _replaying.Remove(streamId);
                         return;

@@ -141,4 +141,37 @@ public sealed class ReHomeClientResyncTests(AppFixture fixture)
         Assert.True(client.Statistics.Replays >= 2, $"the refused replay was made again: {client.Statistics}");
         Assert.Equal(0, client.Statistics.Reconnects);
     }
+
+    [Fact]
+    public async Task AnEndedStreamTheServerNoLongerListsIsForgottenOnTheNextSubscribeAndOthersAreKept()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        using var alice = await fixture.SignInAsync();
+        var threadId = await alice.CreateThreadAsync();
+        await using var client = ReHomeClientFailoverTests.ClientFor(alice, fixture.ApiEndpoint);
+        await client.ConnectAsync(cancellation);
+        var log = new ThreadRecorder();
+        await using var subscription = await client.SubscribeAsync(threadId, log.Handlers, cancellationToken: cancellation);
+        await using var producer = await StreamProducer.StartAsync(fixture);
+        var old = new StreamRef(threadId, "old");
+        await producer.EmitAsync(old, "run-old", 5);
+        await producer.Streaming.CompleteAsync(old, "run-old", cancellation);
+        await log.WaitForEndedAsync("old", TestTimeouts.Default);
+        var live = new StreamRef(threadId, "answer");
+        await producer.EmitAsync(live, "run-1", 3);
+        await log.WaitForSeqAsync("answer", 3, TestTimeouts.Default);
+
+        // Its retention passed: the server removes the ended stream (and its place in the thread).
+        Assert.True(Assert.Single(await producer.Streaming.RemoveEndedAsync([(old, "run-old")], DateTimeOffset.UtcNow.AddMinutes(1))));
+        await client.CurrentConnection.StopAsync(cancellation);
+        await Eventually.MatchesAsync(
+            () => Task.FromResult(subscription.Positions.Select(position => position.StreamId).Order().ToArray()),
+            streams => streams is ["answer"], TestTimeouts.Default, "only the stream the server still lists kept after the resubscribe");
+
+        await producer.EmitAsync(live, "run-1", 2, from: 4);
+        await producer.Streaming.CompleteAsync(live, "run-1", cancellation);
+        await log.WaitForEndedAsync("answer", TestTimeouts.Default);
+        log.AssertShownOnce("answer", 5);
+        Assert.True(client.Statistics.Reconnects >= 1, $"{client.Statistics}");
+    }
 }
