@@ -11,8 +11,8 @@ using ReHome.Streaming.Runs;
 using ReHome.Streaming.Telemetry;
 using ReHome.Tests.Infrastructure;
 using StackExchange.Redis;
-using static ReHome.Streaming.Naming.StreamNames;
 using worker::ReHome.Worker.Telemetry;
+using static ReHome.Streaming.Naming.StreamNames;
 using Tags = ReHome.Streaming.Telemetry.RunTracing.Tags;
 
 namespace ReHome.Tests.Telemetry;
