@@ -90,6 +90,17 @@ class ThreadSubscription:
             self._hand_on_end_if_reached(cursor)
         for run in result.get("runs") or []:
             self.take_run_update(run)
+        self._forget_streams_the_server_forgot({summary["streamId"] for summary in result.get("streams") or []})
+
+    def _forget_streams_the_server_forgot(self, listed: set[str]) -> None:
+        """Drops the cursor of a stream whose end was handed on and that the api no longer lists.
+
+        Its retention passed, so it cannot send anything again: a subscription that lives for days keeps
+        only what the server keeps (a stream id used again later starts from a fresh cursor).
+        """
+        for stream_id in [stream_id for stream_id, cursor in self._streams.items()
+                          if cursor.end_handed_on and stream_id not in listed]:
+            del self._streams[stream_id]
 
     def take_token(self, event: dict[str, Any], replayed: bool = False) -> None:
         if not self._wanted(event["streamId"]):
@@ -182,13 +193,17 @@ class ThreadSubscription:
         try:
             while True:
                 self._replay_again.discard(stream_id)
+                if stream_id not in self._streams:
+                    # Forgotten meanwhile (the server no longer lists it): nothing to catch up.
+                    self._replaying.discard(stream_id)
+                    return
                 start = self._streams[stream_id].seq
                 self._statistics.replays += 1
                 async for event in self._hub.stream("Replay", self.thread_id, stream_id, start):
                     self.take_token(event, replayed=True)
                 failed_attempts = 0
                 # Once more only when asked meanwhile and this round moved on; a gap the log cannot fill stays.
-                if stream_id not in self._replay_again or self._streams[stream_id].seq == start:
+                if stream_id not in self._replay_again or stream_id not in self._streams or self._streams[stream_id].seq == start:
                     self._replaying.discard(stream_id)
                     return
         except asyncio.CancelledError:

@@ -121,6 +121,24 @@ class ThreadSubscriptionTests(unittest.IsolatedAsyncioTestCase):
         self.assertEqual([(1, A), (2, A), (3, A)], self.seen.tokens)
         self.assertEqual([3], [end["lastSeq"] for end in self.seen.ends])
 
+    async def test_an_ended_stream_the_server_no_longer_lists_is_forgotten_on_the_next_subscribe(self) -> None:
+        self.hub.log["answer"] = [token(seq) for seq in range(1, 4)]
+        self.hub.log["live"] = [token(1, stream="live")]
+        self.hub.subscribe_result = {"streams": [
+            {"runId": "run-1", "streamId": "answer", "status": "completed", "lastSeq": 3, "epoch": A},
+            {"runId": "run-2", "streamId": "live", "status": "streaming", "lastSeq": 1, "epoch": A}], "runs": []}
+        subscription = self.subscription()
+        await subscription.subscribe()
+        await subscription.replays_done()
+        self.assertEqual({"answer", "live"}, {position.stream_id for position in subscription.positions()})
+
+        # The answer's retention passed: the api lists only the live stream now.
+        self.hub.subscribe_result = {"streams": [self.hub.subscribe_result["streams"][1]], "runs": []}
+        await subscription.subscribe()
+        await subscription.replays_done()
+        self.assertEqual({"live"}, {position.stream_id for position in subscription.positions()})
+        self.assertEqual([3], [end["lastSeq"] for end in self.seen.ends], "nothing of the forgotten stream again")
+
     async def test_run_updates_are_handed_on_only_when_their_version_is_newer(self) -> None:
         self.hub.subscribe_result = {"streams": [], "runs": [{"id": "run-1", "status": "running", "version": 3}]}
         subscription = self.subscription()
