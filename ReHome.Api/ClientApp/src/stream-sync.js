@@ -217,6 +217,15 @@ export class StreamSync {
       thread.since = null;
     }
 
+    // An ended stream the server no longer lists (its retention passed) cannot send anything again:
+    // forget it, so a page open for days keeps only what the server keeps.
+    const listed = new Set((result.streams ?? []).map((summary) => summary.streamId));
+    for (const [streamId, tracker] of thread.streams) {
+      if (tracker.endDelivered && !listed.has(streamId)) {
+        thread.streams.delete(streamId);
+      }
+    }
+
     // A run update may have been lost since the last Subscribe: its answer holds every run's state.
     RunUpdates.catchUp(thread, result.runs);
     thread.synced = true;

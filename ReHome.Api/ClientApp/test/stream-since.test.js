@@ -7,7 +7,7 @@ import { StreamSync } from "../src/stream-sync.js";
  * after a seq (tokens below `trimmedBelow` are gone, as when Redis trimmed the log).
  */
 function hub({ epoch = "e1", tokens = 5, status = "streaming", trimmedBelow = 1 } = {}) {
-  const log = { epoch, tokens, status, trimmedBelow };
+  const log = { epoch, tokens, status, trimmedBelow, listed: true };
   const event = (seq) => ({ threadId: "thr", runId: "run", streamId: "s", seq, token: `t${seq}`, emittedAt: 0, epoch: log.epoch });
   const link = {
     connected: true,
@@ -15,7 +15,8 @@ function hub({ epoch = "e1", tokens = 5, status = "streaming", trimmedBelow = 1 
     replays: [],
     async invoke(method) {
       assert.equal(method, "Subscribe");
-      return { threadId: "thr", streams: [{ runId: "run", streamId: "s", status: log.status, lastSeq: log.tokens, epoch: log.epoch }], runs: [] };
+      const streams = log.listed ? [{ runId: "run", streamId: "s", status: log.status, lastSeq: log.tokens, epoch: log.epoch }] : [];
+      return { threadId: "thr", streams, runs: [] };
     },
     stream(method, _threadId, _streamId, afterSeq) {
       assert.equal(method, "Replay");
@@ -117,4 +118,18 @@ test("a resubscribe reports recovered: true when every stream went on, false aft
 test("since with a bad position is refused before anything is sent", async () => {
   const { link } = hub();
   await assert.rejects(new StreamSync(link, stats()).subscribe("thr", {}, { since: { s: { seq: -1, epoch: "e1" } } }), { code: "invalid_argument" });
+});
+
+test("an ended stream the server no longer lists is forgotten on the next subscribe", async () => {
+  const { log, link } = hub({ tokens: 3, status: "completed" });
+  const { seen, handlers } = recorder();
+  const sync = new StreamSync(link, stats());
+  await sync.subscribe("thr", handlers, { history: "all" });
+  assert.deepEqual(sync.thread("thr").positions(), { s: { seq: 3, epoch: "e1" } });
+  log.listed = false;
+  sync.resubscribeAll();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.deepEqual(sync.thread("thr").positions(), {});
+  assert.deepEqual(seen.tokens, [1, 2, 3]);
+  assert.deepEqual(seen.ended, [3], "nothing of the forgotten stream again");
 });
