@@ -59,9 +59,10 @@ ensure_chromium() {
 }
 
 # Debian's Python with python3-websockets: the Python client's tests (ReHome.Tests/Clients/Python*)
-# run clients/python under /usr/bin/python3, which sees apt's packages.
+# run clients/python under /usr/bin/python3, which sees apt's packages; pip, setuptools and wheel build
+# its wheel offline (PythonClientPackageTests).
 ensure_python_websockets() {
-  if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import websockets' >/dev/null 2>&1; then return 0; fi
-  say "python3-websockets missing (the Python client's tests use it)"
-  apt_install python3 python3-websockets
+  if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import websockets, setuptools, wheel, pip' >/dev/null 2>&1; then return 0; fi
+  say "python3-websockets, pip, setuptools or wheel missing (the Python client's tests use them)"
+  apt_install python3 python3-websockets python3-pip python3-setuptools python3-wheel
 }
