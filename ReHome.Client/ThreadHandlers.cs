@@ -19,7 +19,8 @@ public sealed class ThreadHandlers
 
     /// <summary>
     /// A token dropped because it was already handed on (diagnostics). A replay overlapping live tokens
-    /// makes a few; a live token (<see cref="ReceivedToken.Replayed"/> false) seen twice means it was sent twice.
+    /// makes a few, replayed or live (a live copy of a seq a replay handed on first); a live token
+    /// (<see cref="ReceivedToken.Replayed"/> false) whose seq had also arrived live before was sent twice.
     /// </summary>
     public Action<ReceivedToken>? OnDuplicate { get; init; }
 }

@@ -154,12 +154,28 @@ public sealed class LiveThreadPageTests(AppFixture fixture, ChromiumFixture chro
         await using var browser = page.Browser;
         await page.SignInAsync(userId);
         var threadId = await page.CreateThreadAsync("browser: reload");
-        var (_, streamId) = await page.StartRunAsync("Survive a reload.");
         // Past the middle of the reply (60 tokens): whatever the reload takes, a page that goes on from
         // its kept position replays fewer tokens than it had shown, and one that starts again replays more.
-        await page.WaitForSeqAsync(streamId, 35);
+        // The reload must land mid-stream; on a loaded machine the reply may end before the page is read,
+        // so that attempt is let finish and another run tried.
+        string streamId;
+        long seqAtReload;
+        var attempt = 0;
+        do
+        {
+            attempt++;
+            (_, streamId) = await page.StartRunAsync($"Survive a reload ({attempt}).");
+            await page.WaitForSeqAsync(streamId, 35);
+            seqAtReload = await page.SeqAsync(streamId);
+            if (await page.StatusAsync(streamId) == "streaming")
+            {
+                break;
+            }
 
-        var seqAtReload = await page.SeqAsync(streamId);
+            await page.WaitForStatusAsync(streamId, "completed");
+        }
+        while (attempt < 3);
+
         await browser.Page.ReloadAsync();
         await page.SignInAsync(userId);
         await page.WatchAsync(threadId);

@@ -99,7 +99,7 @@ public sealed class ReHomeClientResyncTests(AppFixture fixture)
         await log.WaitForEndedAsync("answer", TestTimeouts.Default);
 
         ReHomeClientFailoverTests.AssertExactlyOnce(log, 4);
-        var liveDuplicates = log.Duplicates.Where(token => !token.Replayed).Select(token => token.Event.Seq).Order();
+        var liveDuplicates = log.LiveDuplicates.Select(token => token.Event.Seq).Order();
         Assert.Equal([2L, 3L], liveDuplicates);
         Assert.True(client.Statistics.DuplicatesDropped >= 2, $"{client.Statistics}");
         Assert.Equal(client.Statistics.DuplicatesDropped, duplicatesDropped.GetMeasurementSnapshot().Sum(measurement => measurement.Value));

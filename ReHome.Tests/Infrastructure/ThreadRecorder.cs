@@ -68,10 +68,24 @@ public sealed class ThreadRecorder
     }
 
     /// <summary>
-    /// Duplicates that came live: the hub sent a token twice. (A replay overlapping live tokens drops a
-    /// few duplicates as a matter of course; those are not these.)
+    /// Live tokens whose (stream, epoch, seq) had already arrived live: the hub sent a token twice. A
+    /// replay overlapping live tokens drops duplicates as a matter of course — a replayed copy of a seq
+    /// that came live, or a live copy of one a replay handed on first — and those are not these.
     /// </summary>
-    public IReadOnlyList<ReceivedToken> LiveDuplicates => [.. Duplicates.Where(token => !token.Replayed)];
+    public IReadOnlyList<ReceivedToken> LiveDuplicates
+    {
+        get
+        {
+            lock (_gate)
+            {
+                var arrivedLive = new HashSet<(string StreamId, string? Epoch, long Seq)>();
+                return [.. _tokens.Concat(_duplicates)
+                    .Where(token => !token.Replayed)
+                    .OrderBy(token => token.ReceivedAt)
+                    .Where(token => !arrivedLive.Add((token.Event.StreamId, token.Event.Epoch, token.Event.Seq)))];
+            }
+        }
+    }
 
     public IReadOnlyList<StreamResetEvent> Resets
     {
