@@ -18,28 +18,12 @@ public sealed class CanaryClientTests
     public async Task TokensTheApiMissedWhileItsBackplaneWasDownStillReachTheCanaryInItsRound()
     {
         // A Redis and an api of their own: the api's backplane loses its subscription mid-round, disturbing no other test.
-        await using var redis = await IsolatedRedis.StartAsync();
-        await using var api = ApiReplica.Start(ApiReplica.SettingsLike(redis.ConnectionString));
-        var settings = new Dictionary<string, string?>(ApiReplica.SettingsLike(redis.ConnectionString))
-        {
-            ["services:api:http:0"] = api.BaseAddress.ToString(),
-            ["Canary:Interval"] = "00:00:00.300",
-            ["Canary:Tokens"] = "30",
-            ["Canary:TokenSpacing"] = "00:00:00.100",
-            ["Canary:ReceiveTimeout"] = "00:00:15",
-            ["Canary:WarmUpRounds"] = "0",
-            ["Canary:MinimumSamples"] = "5",
-            ["Alerts:MaxCanaryP95Milliseconds"] = "60000",
-        };
-        var logs = new AlertsWarningCollector();
-        await using var worker = await WorkerLikeHost.StartAsync(redis.ConnectionString, builder =>
-        {
-            builder.Logging.AddProvider(logs);
-            builder.AddLatencyCanary();
-        }, settings);
+        await using var canary = await CanaryOnItsOwnRedis.StartAsync(
+            tokens: 30, TimeSpan.FromMilliseconds(100), settings: new Dictionary<string, string?> { ["Canary:ReceiveTimeout"] = "00:00:15" });
+        var (redis, logs) = (canary.Redis, canary.Logs);
         await using var admin = await redis.ConnectAsync();
         await Eventually.MatchesAsync(
-            async () => (await worker.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(check => check.Name == "canary-latency")).Entries["canary-latency"],
+            canary.CanaryHealthAsync,
             entry => entry.Description?.StartsWith("canary p95", StringComparison.Ordinal) == true, TestTimeouts.Recovery, "the canary measuring");
         var (stream, seq) = await Eventually.MatchesAsync(() => LiveCanaryStreamAsync(admin), live => live.Seq >= 10, TestTimeouts.Recovery, "a canary round past seq 10");
 

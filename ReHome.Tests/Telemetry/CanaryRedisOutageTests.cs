@@ -16,26 +16,10 @@ public sealed class CanaryRedisOutageTests
     public async Task ARedisTimeoutWhileTheCanaryStartsDoesNotStopTheWorkerAndTheCanaryMeasuresOnceRedisAnswersAgain()
     {
         // An API of its own on a Redis of its own, so pausing that Redis disturbs no other test.
-        await using var redis = await IsolatedRedis.StartAsync();
-        await using var api = ApiReplica.Start(ApiReplica.SettingsLike(redis.ConnectionString));
-        var settings = new Dictionary<string, string?>(ApiReplica.SettingsLike(redis.ConnectionString))
-        {
-            ["services:api:http:0"] = api.BaseAddress.ToString(),
-            ["Canary:Interval"] = "00:00:00.300",
-            ["Canary:Tokens"] = "5",
-            ["Canary:TokenSpacing"] = "00:00:00.005",
-            ["Canary:WarmUpRounds"] = "0",
-            ["Canary:MinimumSamples"] = "5",
-            ["Alerts:MaxCanaryP95Milliseconds"] = "60000",
-        };
-        var logs = new AlertsWarningCollector();
-        await using var worker = await WorkerLikeHost.StartAsync(redis.ConnectionString, builder =>
-        {
-            builder.Logging.AddProvider(logs);
+        await using var canary = await CanaryOnItsOwnRedis.StartAsync(tokens: 5, TimeSpan.FromMilliseconds(5), beforeCanary: (builder, redis) =>
             // Started before the canary: the worker has connected to Redis, then Redis stops answering.
-            builder.Services.AddHostedService(services => new RedisStalls(services.GetRequiredService<IConnectionMultiplexer>(), redis));
-            builder.AddLatencyCanary();
-        }, settings);
+            builder.Services.AddHostedService(services => new RedisStalls(services.GetRequiredService<IConnectionMultiplexer>(), redis)));
+        var (redis, worker, logs) = (canary.Redis, canary.Worker, canary.Logs);
         var lifetime = worker.Services.GetRequiredService<IHostApplicationLifetime>();
 
         // StackExchange.Redis reports a command sent but not answered in time as RedisTimeoutException, a TimeoutException.
@@ -53,7 +37,7 @@ public sealed class CanaryRedisOutageTests
         }
 
         var measured = await Eventually.MatchesAsync(
-            async () => (await worker.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(check => check.Name == "canary-latency")).Entries["canary-latency"],
+            canary.CanaryHealthAsync,
             entry => entry.Description?.StartsWith("canary p95", StringComparison.Ordinal) == true, TestTimeouts.Recovery, "the canary measuring after Redis is back");
 
         Assert.Equal(HealthStatus.Healthy, measured.Status);
