@@ -18,7 +18,7 @@ public sealed class ReHomeClientFailoverTests(AppFixture fixture)
         using var alice = await fixture.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
         var replica = ApiReplica.Start(ApiReplica.SettingsLike(fixture.RedisConnectionString));
-        await using var client = ClientFor(alice, replica.BaseAddress, fixture.ApiEndpoint);
+        await using var client = alice.CreateClient(replica.BaseAddress, fixture.ApiEndpoint);
         await client.ConnectAsync(cancellation);
         Assert.Equal(replica.BaseAddress, client.ConnectedTo);
         var log = new ThreadRecorder();
@@ -51,7 +51,7 @@ public sealed class ReHomeClientFailoverTests(AppFixture fixture)
         var settings = ApiReplica.SettingsLike(fixture.RedisConnectionString);
         var replica = ApiReplica.Start(settings, port: port);
         var address = replica.BaseAddress;
-        await using var client = ClientFor(alice, address);
+        await using var client = alice.CreateClient(address);
         await client.ConnectAsync(cancellation);
         var log = new ThreadRecorder();
         await using var subscription = await client.SubscribeAsync(threadId, log.Handlers, cancellationToken: cancellation);
@@ -73,17 +73,6 @@ public sealed class ReHomeClientFailoverTests(AppFixture fixture)
         await log.WaitForEndedAsync("answer", TestTimeouts.Recovery);
         AssertExactlyOnce(log, TokenCount);
     }
-
-    internal static ReHomeClient ClientFor(UserSession user, params Uri[] apiUrls) => ClientFor(user, useMessagePack: false, apiUrls);
-
-    internal static ReHomeClient ClientFor(UserSession user, bool useMessagePack, params Uri[] apiUrls) => new(new ReHomeClientOptions
-    {
-        ApiUrls = apiUrls,
-        UseMessagePack = useMessagePack,
-        AccessTokenProvider = () => Task.FromResult<string?>(user.AccessToken),
-        FirstReconnectDelay = TimeSpan.FromMilliseconds(100),
-        MaxReconnectDelay = TimeSpan.FromSeconds(1),
-    });
 
     internal static void AssertExactlyOnce(ThreadRecorder log, int count)
     {

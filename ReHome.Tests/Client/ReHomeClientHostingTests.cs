@@ -17,11 +17,7 @@ public sealed class ReHomeClientHostingTests(AppFixture fixture)
         using var alice = await fixture.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddReHomeClient(_ => new ReHomeClientOptions
-        {
-            ApiUrls = [fixture.ApiEndpoint],
-            AccessTokenProvider = () => Task.FromResult<string?>(alice.AccessToken),
-        });
+        builder.Services.AddReHomeClient(_ => alice.ClientOptions(fixture.ApiEndpoint));
         using var host = builder.Build();
         using var latency = new MetricCollector<double>(
             host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), ReHomeClientOptions.MeterName, "rehome.client.token.latency");

@@ -20,7 +20,7 @@ public sealed class ReHomeClientResumeTests(AppFixture fixture)
         await using var producer = await StreamProducer.StartAsync(fixture);
         await producer.EmitAsync(stream, "run-1", 20);
         var epoch = (await alice.GetTokensAsync(threadId, "answer")).Epoch;
-        await using var client = ReHomeClientFailoverTests.ClientFor(alice, useMessagePack, fixture.ApiEndpoint);
+        await using var client = new ReHomeClient(alice.ClientOptions(fixture.ApiEndpoint) with { UseMessagePack = useMessagePack });
         await client.ConnectAsync(cancellation);
 
         var reading = Task.Run(async () =>
@@ -52,7 +52,7 @@ public sealed class ReHomeClientResumeTests(AppFixture fixture)
         using var alice = await fixture.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
         var stream = new StreamRef(threadId, "answer");
-        await using var client = ReHomeClientFailoverTests.ClientFor(alice, fixture.ApiEndpoint);
+        await using var client = alice.CreateClient(fixture.ApiEndpoint);
         await client.ConnectAsync(cancellation);
         var log = new ThreadRecorder();
         await using var subscription = await client.SubscribeAsync(threadId, log.Handlers, cancellationToken: cancellation);
@@ -80,12 +80,7 @@ public sealed class ReHomeClientResumeTests(AppFixture fixture)
         using var alice = await fixture.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
         var stream = new StreamRef(threadId, "answer");
-        await using var client = new ReHomeClient(new ReHomeClientOptions
-        {
-            ApiUrls = [fixture.ApiEndpoint],
-            AccessTokenProvider = () => Task.FromResult<string?>(alice.AccessToken),
-            SilentStreamTimeout = TimeSpan.FromSeconds(2),
-        });
+        await using var client = new ReHomeClient(alice.ClientOptions(fixture.ApiEndpoint) with { SilentStreamTimeout = TimeSpan.FromSeconds(2) });
         await client.ConnectAsync(cancellation);
         var log = new ThreadRecorder();
         await using var subscription = await client.SubscribeAsync(threadId, log.Handlers, cancellationToken: cancellation);
@@ -110,12 +105,7 @@ public sealed class ReHomeClientResumeTests(AppFixture fixture)
         using var alice = await fixture.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
         var stream = new StreamRef(threadId, "answer");
-        await using var client = new ReHomeClient(new ReHomeClientOptions
-        {
-            ApiUrls = [fixture.ApiEndpoint],
-            AccessTokenProvider = () => Task.FromResult<string?>(alice.AccessToken),
-            SilentStreamTimeout = Timeout.InfiniteTimeSpan,
-        });
+        await using var client = new ReHomeClient(alice.ClientOptions(fixture.ApiEndpoint) with { SilentStreamTimeout = Timeout.InfiniteTimeSpan });
         await client.ConnectAsync(cancellation);
         var log = new ThreadRecorder();
         await using var subscription = await client.SubscribeAsync(threadId, log.Handlers, cancellationToken: cancellation);

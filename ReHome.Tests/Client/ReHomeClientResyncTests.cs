@@ -23,13 +23,8 @@ public sealed class ReHomeClientResyncTests(AppFixture fixture)
         await using var api = ApiReplica.Start(ApiReplica.SettingsLike(redis.ConnectionString));
         using var alice = await UserSession.SignInAsync(api.BaseAddress);
         var threadId = await alice.CreateThreadAsync();
-        await using var client = new ReHomeClient(new ReHomeClientOptions
-        {
-            ApiUrls = [api.BaseAddress],
-            AccessTokenProvider = () => Task.FromResult<string?>(alice.AccessToken),
-            // Off: only the api's agent.resync can tell this client what it missed.
-            SilentStreamTimeout = Timeout.InfiniteTimeSpan,
-        });
+        // Off: only the api's agent.resync can tell this client what it missed.
+        await using var client = new ReHomeClient(alice.ClientOptions(api.BaseAddress) with { SilentStreamTimeout = Timeout.InfiniteTimeSpan });
         await client.ConnectAsync(cancellation);
         var log = new ThreadRecorder();
         await using var subscription = await client.SubscribeAsync(threadId, log.Handlers, cancellationToken: cancellation);
@@ -78,12 +73,7 @@ public sealed class ReHomeClientResyncTests(AppFixture fixture)
         var meterFactory = metrics.GetRequiredService<IMeterFactory>();
         using var duplicatesDropped = new MetricCollector<long>(meterFactory, ReHomeClientOptions.MeterName, "rehome.client.duplicates.dropped");
         using var latency = new MetricCollector<double>(meterFactory, ReHomeClientOptions.MeterName, "rehome.client.token.latency");
-        await using var client = new ReHomeClient(new ReHomeClientOptions
-        {
-            ApiUrls = [fixture.ApiEndpoint],
-            AccessTokenProvider = () => Task.FromResult<string?>(alice.AccessToken),
-            MeterFactory = meterFactory,
-        });
+        await using var client = new ReHomeClient(alice.ClientOptions(fixture.ApiEndpoint) with { MeterFactory = meterFactory });
         await client.ConnectAsync(cancellation);
         var log = new ThreadRecorder();
         await using var subscription = await client.SubscribeAsync(threadId, log.Handlers, cancellationToken: cancellation);
@@ -130,7 +120,7 @@ public sealed class ReHomeClientResyncTests(AppFixture fixture)
             await other.InvokeAsync<SubscribeResult>("Subscribe", threadId, cancellation);
         }
 
-        await using var client = ReHomeClientFailoverTests.ClientFor(alice, api.BaseAddress);
+        await using var client = alice.CreateClient(api.BaseAddress);
         await client.ConnectAsync(cancellation);
         var log = new ThreadRecorder();
         await using var subscription = await client.SubscribeAsync(threadId, log.Handlers, cancellationToken: cancellation);
@@ -148,7 +138,7 @@ public sealed class ReHomeClientResyncTests(AppFixture fixture)
         var cancellation = TestContext.Current.CancellationToken;
         using var alice = await fixture.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
-        await using var client = ReHomeClientFailoverTests.ClientFor(alice, fixture.ApiEndpoint);
+        await using var client = alice.CreateClient(fixture.ApiEndpoint);
         await client.ConnectAsync(cancellation);
         var log = new ThreadRecorder();
         await using var subscription = await client.SubscribeAsync(threadId, log.Handlers, cancellationToken: cancellation);

@@ -13,7 +13,7 @@ public sealed class ReHomeClientRunTests(AppFixture fixture)
         var cancellation = TestContext.Current.CancellationToken;
         using var alice = await fixture.SignInAsync();
         var threadId = await alice.CreateThreadAsync();
-        await using var client = ReHomeClientFailoverTests.ClientFor(alice, fixture.ApiEndpoint, fixture.SecondApi.BaseAddress);
+        await using var client = alice.CreateClient(fixture.ApiEndpoint, fixture.SecondApi.BaseAddress);
         await client.ConnectAsync(cancellation);
         var log = new ThreadRecorder();
         await using var subscription = await client.SubscribeAsync(threadId, log.Handlers, cancellationToken: cancellation);

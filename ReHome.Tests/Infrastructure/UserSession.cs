@@ -91,14 +91,20 @@ public sealed class UserSession : IDisposable
         }
     }
 
-    /// <summary>A client signed in as this user over the given api addresses (not connected), with short reconnect delays.</summary>
-    public ReHomeClient CreateClient(params Uri[] apiUrls) => new(new ReHomeClientOptions
+    /// <summary>
+    /// Client options signed in as this user over the given api addresses (this session's when none), with
+    /// short reconnect delays; a test changes what it needs with <c>with { … }</c>.
+    /// </summary>
+    public ReHomeClientOptions ClientOptions(params Uri[] apiUrls) => new()
     {
         ApiUrls = apiUrls.Length == 0 ? [ApiBase] : apiUrls,
         AccessTokenProvider = () => Task.FromResult<string?>(AccessToken),
         FirstReconnectDelay = TimeSpan.FromMilliseconds(100),
         MaxReconnectDelay = TimeSpan.FromSeconds(1),
-    });
+    };
+
+    /// <summary>A client signed in as this user over the given api addresses (not connected).</summary>
+    public ReHomeClient CreateClient(params Uri[] apiUrls) => new(ClientOptions(apiUrls));
 
     /// <summary>A bare hub connection (not started, no handlers), for tests of the hub itself.</summary>
     public HubConnection CreateHubConnection(Uri? apiBase = null, string? accessToken = null, bool useMessagePack = false) =>
